@@ -17,7 +17,11 @@ export type Reason =
   | {readonly kind: 'no-lock-entry'}
   | {readonly kind: 'command-changed'}
   | {readonly kind: 'plugin-changed'; readonly detail: string}
-  | {readonly kind: 'dep-changed'; readonly path: string; readonly change: 'modified' | 'deleted' | 'new'}
+  | {
+      readonly kind: 'dep-changed';
+      readonly path: string;
+      readonly change: 'modified' | 'deleted' | 'new';
+    }
   | {readonly kind: 'dep-missing'; readonly path: string}
   | {readonly kind: 'param-changed'; readonly key: string; readonly file: string}
   | {readonly kind: 'out-changed'; readonly path: string; readonly change: 'modified' | 'deleted'}
