@@ -8,7 +8,10 @@ export interface SegmentationModel {
   /** The 15 raw feature names, in the order every vector below uses. */
   readonly features: readonly string[];
   readonly scaler: {
-    /** Per feature; the mean and population std of the non-outlier training rows. */
+    /**
+     * Per feature; the mean and population std of the non-outlier training rows (after the L2
+     * step). Features not in `standardize` carry mean 0 and std 1, so one formula scales all.
+     */
     readonly mean: readonly number[];
     /** Per feature; 0 marks a constant column, which scales to 0. */
     readonly std: readonly number[];
@@ -37,10 +40,24 @@ export interface SegmentationModel {
   readonly training: {
     /** md5 of the training inputs (as in pipeline.lock), so a server can say what it serves. */
     readonly dataHash: string;
+    /** Customers in the feature tables (outliers included). */
     readonly rows: number;
     readonly outliers: number;
     readonly seed: number;
+    /** The k-means settings used, so evaluate refits its k sweep exactly the same way. */
+    readonly kmeans: KMeansSettings;
   };
+}
+
+/** k-means settings (scikit-learn's meaning), recorded in model.json for the k sweep. */
+export interface KMeansSettings {
+  readonly nInit: number;
+  readonly maxIter: number;
+  /** Relative tolerance: the absolute one is tol x mean per-column variance of the input. */
+  readonly tol: number;
+  readonly seed: number;
+  /** Inclusive [min, max] of the k sweep (and of `k: auto`). */
+  readonly kRange: readonly [number, number];
 }
 
 export interface ClusterProfile {
@@ -65,7 +82,9 @@ export interface FeatureHistogram {
  */
 export interface IsolationForestModel {
   readonly nEstimators: number;
+  /** Samples per tree actually used: min(maxSamples param, rows); c(maxSamples) normalises. */
   readonly maxSamples: number;
+  readonly contamination: number;
   /** A row is an outlier when its score (scikit-learn's `score_samples`) is below this. */
   readonly threshold: number;
   readonly trees: readonly {
