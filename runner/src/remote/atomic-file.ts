@@ -1,0 +1,77 @@
+import {createHash, randomBytes} from 'node:crypto';
+import {createWriteStream} from 'node:fs';
+import {chmod, mkdir, rename, rm} from 'node:fs/promises';
+import {dirname} from 'node:path';
+import {Transform, type Readable} from 'node:stream';
+import {pipeline} from 'node:stream/promises';
+import {RemoteError, type ByteCounter} from './remote-store.js';
+
+/** Temp files carry this marker so a later run can recognise and remove leftovers of a killed one. */
+export const PARTIAL_MARKER = '.partial-';
+
+/** A unique sibling temp path: same folder, so the final rename is atomic. */
+export function partialPathFor(finalPath: string): string {
+  return `${finalPath}${PARTIAL_MARKER}${process.pid}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Counts bytes and feeds an md5 as data flows through, without buffering. */
+export class HashingCounter extends Transform {
+  private readonly hash = createHash('md5');
+  constructor(private readonly onBytes?: ByteCounter) {
+    super();
+  }
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    this.hash.update(chunk);
+    this.onBytes?.(chunk.length);
+    this.push(chunk);
+    done();
+  }
+  md5(): string {
+    return this.hash.digest('hex');
+  }
+}
+
+/**
+ * Writes `source` to a temp file beside `finalPath`, checks its md5 against `expectedMd5` (when
+ * given), and renames it into place. Any failure (a cut connection, a mismatch) deletes the temp
+ * file, so `finalPath` is either complete and verified or untouched. `describe` names the source
+ * in messages.
+ */
+export async function writeVerified(
+  source: Readable,
+  finalPath: string,
+  options: {
+    expectedMd5?: string;
+    onBytes?: ByteCounter;
+    describe: string;
+    signal?: AbortSignal;
+    /** File mode to set before the rename (cache objects are read-only). */
+    mode?: number;
+  },
+): Promise<void> {
+  await mkdir(dirname(finalPath), {recursive: true});
+  const partial = partialPathFor(finalPath);
+  const hasher = new HashingCounter(options.onBytes);
+  try {
+    await pipeline(
+      source,
+      hasher,
+      createWriteStream(partial),
+      ...(options.signal ? [{signal: options.signal}] : []),
+    );
+    const actual = hasher.md5();
+    if (options.expectedMd5 !== undefined && actual !== options.expectedMd5) {
+      throw new RemoteError(
+        'md5-mismatch',
+        `${options.describe} is corrupted: its md5 is ${actual}, expected ${options.expectedMd5}. ` +
+          `The download was deleted; push the object again from a machine that has it intact.`,
+      );
+    }
+    if (options.mode !== undefined) await chmod(partial, options.mode);
+    await rename(partial, finalPath);
+  } catch (error) {
+    source.destroy();
+    await rm(partial, {force: true});
+    throw error;
+  }
+}
