@@ -1,0 +1,56 @@
+import {EXIT, errOut, out, UsageError} from './output.js';
+
+const HELP = `Usage: runner <command> [options]
+
+Runs reproducible ML pipelines declared in pipeline.yaml: stages in parallel, every input and
+output content-hashed, nothing recomputed that ran before.
+
+Commands:
+  repro [targets...]     run what is out of date (see runner repro --help)
+  status [--json]        what repro would do, per stage, and why
+  dag                    the stage graph (--mermaid, --dot, --json)
+  validate               check pipeline.yaml and print every problem
+  plugins list           the built-in stage plugins
+
+Run \`runner <command> --help\` for a command's options.
+`;
+
+type Command = (argv: readonly string[], cwd: string) => Promise<number>;
+
+/** Each command is imported only when used, so start-up stays small. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  repro: async () => (await import('./commands/repro.js')).repro,
+  status: async () => (await import('./commands/status.js')).status,
+  dag: async () => (await import('./commands/dag.js')).dag,
+  validate: async () => (await import('./commands/validate.js')).validate,
+  plugins: async () => (await import('./commands/plugins.js')).plugins,
+};
+
+export async function main(argv: readonly string[], cwd: string = process.cwd()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    out(HELP);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-V') {
+    const {runnerPackage} = await import('../config/package-root.js');
+    out(`${runnerPackage().version}\n`);
+    return EXIT.ok;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    errOut(`runner: unknown command "${name}".\n\n${HELP}`);
+    return EXIT.usage;
+  }
+  try {
+    return await (
+      await load()
+    )(rest, cwd);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      errOut(`${error.message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}
