@@ -1,0 +1,182 @@
+import {nearestCentroid, squaredDistance} from '../kernels.js';
+import {columnVariances, type Matrix} from './matrix.js';
+import {Random} from './random.js';
+
+/** k-means settings, in scikit-learn's meaning. */
+export interface KMeansOptions {
+  readonly k: number;
+  readonly nInit: number;
+  readonly maxIter: number;
+  /** Relative: the run stops when the summed squared centre shift <= tol x mean column variance. */
+  readonly tol: number;
+  readonly seed: number;
+}
+
+export interface KMeansFit {
+  /** Flat, k rows of `cols`. */
+  readonly centroids: Float64Array;
+  /** For every row, the index of its nearest centroid (via the shared `nearestCentroid`). */
+  readonly labels: Int32Array;
+  readonly inertia: number;
+  readonly iterations: number;
+}
+
+/**
+ * k-means as scikit-learn's `KMeans(init='k-means++', algorithm='lloyd')`: greedy k-means++
+ * seeding with 2 + floor(ln k) local trials, Lloyd iterations until the labels stop changing or
+ * the centre shift falls under the tolerance, a final assignment step so that labels are exactly
+ * the nearest centroids, and the best (lowest inertia, first on ties) of `nInit` seeded runs.
+ */
+export function fitKMeans(x: Matrix, options: KMeansOptions): KMeansFit {
+  const {k} = options;
+  if (!Number.isInteger(k) || k < 1 || k > x.rows) {
+    throw new RangeError(`k must be an integer in [1, ${x.rows}] (rows), got ${k}.`);
+  }
+  let meanVariance = 0;
+  for (const v of columnVariances(x)) meanVariance += v;
+  const tol = (meanVariance / x.cols) * options.tol;
+  const master = new Random(options.seed);
+  const seeds = Array.from({length: options.nInit}, () => master.uint32());
+  let best: KMeansFit | undefined;
+  for (const seed of seeds) {
+    const fit = lloyd(x, kMeansPlusPlus(x, k, new Random(seed)), options.maxIter, tol);
+    if (!best || fit.inertia < best.inertia) best = fit;
+  }
+  return best as KMeansFit;
+}
+
+/** scikit-learn's greedy k-means++ (`_kmeans_plusplus`) with uniform sample weights. */
+export function kMeansPlusPlus(x: Matrix, k: number, rng: Random): Float64Array {
+  const {rows: n, cols: d, data} = x;
+  const centers = new Float64Array(k * d);
+  const trials = 2 + Math.floor(Math.log(k));
+  const first = rng.int(n);
+  centers.set(data.subarray(first * d, first * d + d), 0);
+  let closest = new Float64Array(n);
+  let potential = 0;
+  for (let i = 0; i < n; i++) {
+    closest[i] = squaredDistance(data, i * d, centers, 0, d);
+    potential += closest[i] as number;
+  }
+  const cumulative = new Float64Array(n);
+  let candidate = new Float64Array(n);
+  let bestCandidate = new Float64Array(n);
+  for (let c = 1; c < k; c++) {
+    let running = 0;
+    for (let i = 0; i < n; i++) {
+      running += closest[i] as number;
+      cumulative[i] = running;
+    }
+    let bestPotential = Infinity;
+    let bestId = -1;
+    for (let t = 0; t < trials; t++) {
+      const id = Math.min(searchLeft(cumulative, rng.float() * potential), n - 1);
+      let pot = 0;
+      for (let i = 0; i < n; i++) {
+        const dist = Math.min(closest[i] as number, squaredDistance(data, i * d, data, id * d, d));
+        candidate[i] = dist;
+        pot += dist;
+      }
+      if (pot < bestPotential) {
+        bestPotential = pot;
+        bestId = id;
+        [bestCandidate, candidate] = [candidate, bestCandidate];
+      }
+    }
+    potential = bestPotential;
+    [closest, bestCandidate] = [bestCandidate, closest];
+    centers.set(data.subarray(bestId * d, bestId * d + d), c * d);
+  }
+  return centers;
+}
+
+/** numpy.searchsorted(sorted, value, side='left'): the first index with sorted[i] >= value. */
+function searchLeft(sorted: Float64Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function lloyd(x: Matrix, initial: Float64Array, maxIter: number, tol: number): KMeansFit {
+  const {rows: n, cols: d, data} = x;
+  const k = initial.length / d;
+  let centers = Float64Array.from(initial);
+  let next = new Float64Array(k * d);
+  const labels = new Int32Array(n).fill(-1);
+  const counts = new Float64Array(k);
+  const dist = new Float64Array(1);
+  const distances = new Float64Array(n);
+  let iterations = 0;
+  for (let it = 0; it < maxIter; it++) {
+    iterations = it + 1;
+    let changed = false;
+    next.fill(0);
+    counts.fill(0);
+    for (let i = 0; i < n; i++) {
+      const label = nearestCentroid(data, i * d, centers, k, d, dist);
+      distances[i] = dist[0] as number;
+      if (label !== labels[i]) changed = true;
+      labels[i] = label;
+      counts[label] = (counts[label] as number) + 1;
+      const base = label * d;
+      for (let j = 0; j < d; j++)
+        next[base + j] = (next[base + j] as number) + (data[i * d + j] as number);
+    }
+    relocateEmptyClusters(x, labels, distances, counts, next);
+    for (let c = 0; c < k; c++) {
+      const count = counts[c] as number;
+      for (let j = 0; j < d; j++) next[c * d + j] = (next[c * d + j] as number) / count;
+    }
+    let shift = 0;
+    for (let c = 0; c < k; c++) shift += squaredDistance(next, c * d, centers, c * d, d);
+    [centers, next] = [next, centers];
+    if (!changed) break;
+    if (shift <= tol) break;
+  }
+  // Labels must be exactly the nearest final centroids (the scoring path), whatever stopped us.
+  let inertia = 0;
+  for (let i = 0; i < n; i++) {
+    labels[i] = nearestCentroid(data, i * d, centers, k, d, dist);
+    inertia += dist[0] as number;
+  }
+  return {centroids: centers, labels, inertia, iterations};
+}
+
+/**
+ * scikit-learn's `_relocate_empty_clusters`: each empty cluster takes the point farthest from its
+ * centre (largest distances first, lower index on ties), moved out of its old cluster's sums.
+ */
+function relocateEmptyClusters(
+  x: Matrix,
+  labels: Int32Array,
+  distances: Float64Array,
+  counts: Float64Array,
+  sums: Float64Array,
+): void {
+  const d = x.cols;
+  const empty: number[] = [];
+  counts.forEach((c, i) => {
+    if (c === 0) empty.push(i);
+  });
+  if (empty.length === 0) return;
+  const far = Array.from(distances.keys())
+    .sort((a, b) => (distances[b] as number) - (distances[a] as number) || a - b)
+    .slice(0, empty.length);
+  empty.forEach((cluster, e) => {
+    const i = far[e] as number;
+    const old = labels[i] as number;
+    for (let j = 0; j < d; j++) {
+      const v = x.data[i * d + j] as number;
+      sums[old * d + j] = (sums[old * d + j] as number) - v;
+      sums[cluster * d + j] = v;
+    }
+    counts[old] = (counts[old] as number) - 1;
+    counts[cluster] = 1;
+    labels[i] = cluster;
+  });
+}
