@@ -12,7 +12,11 @@ export const PIPELINE_OPTIONS = {
 } as const satisfies Options;
 
 /** node:util parseArgs with usage errors that name the command and point at --help. */
-export function parse<T extends Options>(command: string, argv: readonly string[], options: T) {
+export function parse<T extends Options>(
+  command: string,
+  argv: readonly string[],
+  options: T,
+): ReturnType<typeof parseArgs<{options: T; allowPositionals: true; strict: true}>> {
   try {
     return parseArgs({args: [...argv], options, allowPositionals: true, strict: true});
   } catch (error) {

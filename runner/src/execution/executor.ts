@@ -74,7 +74,7 @@ class Run {
     const {plan, stages, jobs, signal} = this.#o;
     const started = Date.now();
     this.#o.emit({type: 'run-start', time: started, stages, jobs});
-    const nodes = new Map(stages.map((name) => [name, {run: () => this.#stage(name)}]));
+    const nodes = new Map(stages.map((name) => [name, {run: () => this.#guarded(name)}]));
     const edges: [string, string][] = [];
     for (const name of stages) {
       for (const up of plan.stages.get(name)?.upstream ?? []) {
@@ -89,8 +89,9 @@ class Run {
     if (!this.#o.dry) {
       await this.#lockWrite;
       await this.#flushLock();
-      await this.#o.state.statCache.save();
     }
+    // Also after status and dry runs: the hashes they computed spare the next command a read.
+    await this.#o.state.statCache.save();
     const counts: Record<StageOutcome, number> = {
       fresh: 0,
       cached: 0,
@@ -102,6 +103,27 @@ class Run {
     const ok = counts.failed === 0 && counts.skipped === 0;
     this.#o.emit({type: 'run-end', time: Date.now(), ok, counts, ms: Date.now() - started});
     return {ok, outcomes: this.#outcomes, interrupted: signal.aborted};
+  }
+
+  /** An unexpected exception fails its stage (reported as an internal error), not the run. */
+  async #guarded(name: string): Promise<void> {
+    const started = Date.now();
+    try {
+      await this.#stage(name);
+    } catch (error) {
+      if (this.#outcomes.has(name)) return;
+      if (!this.#o.keepGoing) this.#stopStarting = true;
+      this.#outcomes.set(name, 'failed');
+      const message = error instanceof Error ? error.message : String(error);
+      this.#o.emit({
+        type: 'stage',
+        time: Date.now(),
+        stage: name,
+        outcome: 'failed',
+        reasons: [{kind: 'internal-error', message}],
+        ms: Date.now() - started,
+      });
+    }
   }
 
   async #stage(name: string): Promise<void> {
@@ -230,7 +252,6 @@ class Run {
   }
 
   async #runOnce(stage: StagePlan): Promise<Reason | undefined> {
-    const {root} = this.#o.state;
     const signals = [this.#o.signal];
     const timeout =
       stage.timeoutMs === undefined ? undefined : AbortSignal.timeout(stage.timeoutMs);
@@ -255,7 +276,6 @@ class Run {
       this.#running--;
       await new Promise((resolve) => log.end(resolve));
     }
-    void root;
   }
 
   async #runCmd(
