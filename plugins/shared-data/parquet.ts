@@ -1,0 +1,25 @@
+import type {DuckDBConnection} from './duckdb-connection.js';
+import {sqlString} from './sql.js';
+
+/**
+ * Writes the result of `selectSql` to a Parquet file. The caller's query must end in an ORDER BY
+ * that makes the row order total, or the bytes change from run to run (DESIGN.md section 7).
+ */
+export async function copyToParquet(
+  connection: DuckDBConnection,
+  selectSql: string,
+  path: string,
+): Promise<void> {
+  await connection.run(
+    `COPY (${selectSql}) TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`,
+  );
+}
+
+/** Runs a query and returns its rows as plain JSON-safe objects (BIGINTs as strings). */
+export async function queryRows(
+  connection: DuckDBConnection,
+  sql: string,
+): Promise<Record<string, unknown>[]> {
+  const reader = await connection.runAndReadAll(sql);
+  return reader.getRowObjectsJson() as Record<string, unknown>[];
+}
