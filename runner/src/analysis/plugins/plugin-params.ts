@@ -1,0 +1,132 @@
+import type {ErrorObject, ValidateFunction} from 'ajv';
+import type {Ajv as AjvInstance} from 'ajv';
+import type {JsonSchema} from '../../plugin-api/define-plugin.js';
+import {
+  describeNode,
+  describeValue,
+  nodeAtPointer,
+  type LNode,
+  type Span,
+} from '../../config/located.js';
+import {didYouMean} from '../../diagnostics/suggest.js';
+
+/** A problem with a stage's `with:` params, located at the offending node. */
+export interface ParamProblem {
+  readonly message: string;
+  readonly span: Span;
+}
+
+let ajv: Promise<AjvInstance> | undefined;
+const compiled = new WeakMap<object, ValidateFunction | string>();
+
+/** ajv is loaded only when a pipeline has plugin stages, to keep cmd-only start-up fast. */
+function getAjv(): Promise<AjvInstance> {
+  ajv ??= import('ajv').then(
+    ({Ajv}) => new Ajv({allErrors: true, useDefaults: true, strict: false}),
+  );
+  return ajv;
+}
+
+/** Compiles (once per process and schema object) the validator of a plugin's params. */
+async function validatorFor(schema: JsonSchema): Promise<ValidateFunction | string> {
+  const cached = compiled.get(schema);
+  if (cached) return cached;
+  const instance = await getAjv();
+  let result: ValidateFunction | string;
+  try {
+    result = instance.compile(schema);
+  } catch (error) {
+    result = error instanceof Error ? error.message : String(error);
+  }
+  compiled.set(schema, result);
+  return result;
+}
+
+function label(pointer: string): string {
+  return pointer === '' ? 'with' : pointer.slice(1).split('/').join('.');
+}
+
+function valueAt(data: unknown, pointer: string): unknown {
+  let current = data;
+  for (const part of pointer === '' ? [] : pointer.slice(1).split('/')) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}
+
+function explain(
+  error: ErrorObject,
+  plugin: string,
+  schema: JsonSchema,
+  withNode: LNode | undefined,
+  fallback: Span,
+  data: unknown,
+): ParamProblem {
+  const found = withNode ? nodeAtPointer(withNode, error.instancePath) : undefined;
+  const span = found?.node.span ?? fallback;
+  const name = label(error.instancePath);
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const property = String(params['additionalProperty']);
+      const parent = valueAt(
+        schema,
+        error.schemaPath.replace(/^#/, '').replace(/\/additionalProperties$/, ''),
+      );
+      const allowed = Object.keys(
+        ((parent as Record<string, unknown> | undefined)?.['properties'] as object | undefined) ??
+          {},
+      );
+      const keySpan =
+        found?.node.kind === 'map' ? (found.node.byKey.get(property)?.keySpan ?? span) : span;
+      return {
+        message: `Unknown param "${property}" for plugin "${plugin}".${didYouMean(property, allowed)} Allowed params: ${allowed.join(', ') || '(none)'}.`,
+        span: keySpan,
+      };
+    }
+    case 'required':
+      return {
+        message: `Plugin "${plugin}" needs param "${String(params['missingProperty'])}"${error.instancePath ? ` in "${name}"` : ''}. Add it under "with:".`,
+        span,
+      };
+    case 'type': {
+      const actual = found?.exact
+        ? describeNode(found.node)
+        : describeValue(valueAt(data, error.instancePath));
+      return {
+        message: `Param "${name}" of plugin "${plugin}" must be ${String(params['type']).replace(/,/g, ' or ')}, but is ${actual}.`,
+        span,
+      };
+    }
+    case 'enum':
+      return {
+        message: `Param "${name}" of plugin "${plugin}" must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, but is ${describeValue(valueAt(data, error.instancePath))}.`,
+        span,
+      };
+    default:
+      return {
+        message: `Param "${name}" of plugin "${plugin}" ${error.message ?? 'is invalid'} (is ${describeValue(valueAt(data, error.instancePath))}).`,
+        span,
+      };
+  }
+}
+
+/**
+ * Validates `with:` against the plugin's params schema, writing schema defaults into `data`.
+ * Returns the problems found (empty when valid).
+ */
+export async function validatePluginParams(
+  plugin: string,
+  schema: JsonSchema,
+  data: Record<string, unknown>,
+  withNode: LNode | undefined,
+  fallback: Span,
+): Promise<ParamProblem[] | {readonly brokenSchema: string}> {
+  const validate = await validatorFor(schema);
+  if (typeof validate === 'string') return {brokenSchema: validate};
+  if (validate(data)) return [];
+  return (validate.errors ?? [])
+    .filter((e) => e.keyword !== 'if' && e.keyword !== 'anyOf' && e.keyword !== 'oneOf')
+    .map((e) => explain(e, plugin, schema, withNode, fallback, data));
+}
