@@ -1,7 +1,7 @@
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import type {FastifyInstance} from 'fastify';
+import type {FastifyInstance, LightMyRequestResponse} from 'fastify';
 import {afterEach} from 'vitest';
 import {buildServer} from '../../runner/src/server/index.js';
 import {fileModelSource} from '../../runner/src/server/index.js';
@@ -54,7 +54,7 @@ export function predict(
   app: FastifyInstance,
   body: unknown,
   headers: Record<string, string> = {},
-): ReturnType<FastifyInstance['inject']> {
+): Promise<LightMyRequestResponse> {
   return app.inject({
     method: 'POST',
     url: '/predict',
