@@ -15,3 +15,4 @@ export {FeatureInputError, ModelFormatError, type FeatureInputReason} from './er
 export {averagePathLength} from './isolation-kernels.js';
 export {parseModel, serializeModel, validateModel} from './model-json.js';
 export {stableStringify} from './stable-json.js';
+export {CUSTOMER_FEATURES, type CustomerFeature} from './features.js';
