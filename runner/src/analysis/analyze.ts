@@ -111,13 +111,13 @@ export async function analyzePipelineIn(
   const stagesEntry = top.byKey.get('stages');
   const drafts: StageDraft[] = [];
   let outsComplete = true;
-  if (!stagesEntry) {
+  if (!stagesEntry && !invalid.some((p) => p.lastIndexOf('/') === 0)) {
     diagnostics.error(
       'no-stages',
       `${path.basename(file)} has no "stages:". Add a "stages:" mapping with at least one stage.`,
       locate(file, {offset: 0, length: 0}),
     );
-  } else if (stagesEntry.value.kind === 'map') {
+  } else if (stagesEntry?.value.kind === 'map') {
     const names = new Set<string>();
     for (const entry of stagesEntry.value.entries) {
       if (!STAGE_NAME.test(entry.key)) {
@@ -154,10 +154,6 @@ export async function analyzePipelineIn(
           diagnostics,
           isInvalid,
         });
-        if (!draft) {
-          outsComplete = false;
-          continue;
-        }
         if (!draft.outsComplete) outsComplete = false;
         drafts.push(draft);
       }
@@ -173,11 +169,14 @@ export async function analyzePipelineIn(
   const stages = new Map<string, StagePlan>();
   for (const name of graph.order) {
     const draft = byName.get(name);
-    if (!draft) continue;
+    const plugin = plugins.get(name);
+    if (!draft?.command || (draft.command.type !== 'cmd' && !plugin)) {
+      throw new Error(
+        `Internal error: stage ${name} has no usable command but no error was reported`,
+      );
+    }
     const command =
-      draft.command.type === 'cmd'
-        ? draft.command
-        : {type: 'plugin' as const, ...plugins.get(draft.name)!};
+      draft.command.type === 'cmd' ? draft.command : {type: 'plugin' as const, ...plugin!};
     stages.set(
       name,
       deepFreeze({

@@ -32,7 +32,9 @@ export interface PendingPlugin {
 export interface StageDraft {
   readonly name: string;
   readonly desc: string | undefined;
-  readonly command: {readonly type: 'cmd'; readonly cmd: readonly string[]} | PendingPlugin;
+  /** Undefined when the command could not be read (already reported); the stage still joins the graph. */
+  readonly command:
+    {readonly type: 'cmd'; readonly cmd: readonly string[]} | PendingPlugin | undefined;
   readonly wdir: string;
   readonly deps: readonly PathSpec[];
   readonly outs: readonly OutSpec[];
@@ -66,8 +68,11 @@ const OUT_FIELDS = [
   ['plots', 'plot'],
 ] as const;
 
-/** Builds one stage instance; every problem is reported and the stage is still returned if usable. */
-export function buildStage(instance: StageInstance, env: BuildEnvironment): StageDraft | undefined {
+/**
+ * Builds one stage instance. Every problem is reported; the stage is returned even when some
+ * fields were unusable, so its paths still take part in the graph checks.
+ */
+export function buildStage(instance: StageInstance, env: BuildEnvironment): StageDraft {
   const {file, diagnostics, root} = env;
   const {body, name} = instance;
   const at = (span: Span) => locate(file, span);
@@ -246,7 +251,6 @@ export function buildStage(instance: StageInstance, env: BuildEnvironment): Stag
   const descEntry = field('desc');
   const desc = descEntry ? str(descEntry.value) : undefined;
 
-  if (!command) return undefined;
   return {
     name,
     desc,
@@ -424,7 +428,7 @@ function readParams(
         if (existing.length === 0) {
           diagnostics.error(
             'missing-params-file',
-            `Stage "${stage}" tracks param "${key}", but ${env.defaultParamsFiles.join(', ')} does not exist. Create it with a "${key}" key, or remove the entry.`,
+            `Stage "${stage}" tracks param "${key}", but ${env.defaultParamsFiles.join(', ')} does not exist. Create ${env.defaultParamsFiles[0] ?? 'params.yaml'} defining "${key}", or remove the entry.`,
             locate(file, item.span),
           );
           continue;

@@ -127,9 +127,11 @@ export function expandStage(
     const doPointer = `${pointer}/do`;
     if (Array.isArray(items)) {
       const composite = items.some(isComposite);
+      const itemNodes = foreach.value.kind === 'seq' ? foreach.value.items : [];
       items.forEach((item, index) => {
         const suffix = composite ? String(index) : keyString(item);
-        const name = uniqueName(suffix, foreach.value.span, 'invalid-foreach');
+        const span = itemNodes[index]?.span ?? foreach.value.span;
+        const name = uniqueName(suffix, span, 'invalid-foreach');
         if (name) {
           instances.push({...base, name, body: doBody, pointer: doPointer, locals: {item}});
         }
@@ -138,7 +140,8 @@ export function expandStage(
     }
     if (typeof items === 'object' && items !== null) {
       for (const [key, item] of Object.entries(items)) {
-        const name = uniqueName(key, foreach.value.span, 'invalid-foreach');
+        const keyNode = foreach.value.kind === 'map' ? foreach.value.byKey.get(key) : undefined;
+        const name = uniqueName(key, keyNode?.keySpan ?? foreach.value.span, 'invalid-foreach');
         if (name) {
           instances.push({...base, name, body: doBody, pointer: doPointer, locals: {item, key}});
         }

@@ -55,7 +55,8 @@ export function buildGraph(
 ): GraphResult {
   const sorted = [...stages].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const producers = new Map<string, Producer>();
-  for (const stage of sorted) {
+  // Declaration order, so "first declared here" points at the earlier line of the file.
+  for (const stage of stages) {
     for (const out of stage.outs) {
       const existing = producers.get(out.path);
       if (existing) {
@@ -264,12 +265,12 @@ function reportCycle(
         : `${from} depends on ${to} (${edge.dep.path})${closing ? `, which points back to ${first}` : ''}`;
     if (edge.dep.location) hops.push({message, location: edge.dep.location});
   });
-  const chain = [...cycle, first].join(' -> ');
+  const chain = `${first} depends on ${[...cycle.slice(1), first].join(', which depends on ')}`;
   diagnostics.error(
     'cycle',
     cycle.length === 1
       ? `Stage "${first}" depends on its own output, which would make it wait for itself. Remove the path from its deps or its outs.`
-      : `Stages depend on each other in a cycle: ${chain}. A stage cannot wait for its own outputs; remove one of the deps below, or write that output in another stage.`,
+      : `Stages form a cycle: ${chain}. A stage cannot wait for its own outputs; remove one of the deps below, or write that output in another stage.`,
     stages.get(first)?.location,
     hops,
   );

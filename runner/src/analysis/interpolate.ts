@@ -173,6 +173,9 @@ function resolve(
 interface Piece {
   readonly literal: string;
   readonly expression?: string;
+  /** Index of the `$` of this piece's `${` in the text, and the length up to its `}`. */
+  readonly start?: number;
+  readonly length?: number;
 }
 
 /** Splits a string into literal text and `${...}` expressions; `\${` stays literal. */
@@ -187,7 +190,7 @@ function split(text: string): Piece[] | 'unclosed' {
     } else if (text.startsWith('${', i)) {
       const end = text.indexOf('}', i + 2);
       if (end < 0) return 'unclosed';
-      pieces.push({literal, expression: text.slice(i + 2, end)});
+      pieces.push({literal, expression: text.slice(i + 2, end), start: i, length: end + 1 - i});
       literal = '';
       i = end + 1;
     } else {
@@ -197,6 +200,17 @@ function split(text: string): Piece[] | 'unclosed' {
   }
   pieces.push({literal});
   return pieces;
+}
+
+/**
+ * The span of one `${...}` inside a scalar, when the source text is the value itself (plain, or
+ * quoted without escapes); otherwise the whole scalar.
+ */
+function subSpan(text: string, span: Span, piece: Piece): Span {
+  if (piece.start === undefined || piece.length === undefined || text.includes('\\')) return span;
+  const quote = span.length === text.length + 2 ? 1 : span.length === text.length ? 0 : -1;
+  if (quote < 0) return span;
+  return {offset: span.offset + quote + piece.start, length: piece.length};
 }
 
 /**
@@ -228,7 +242,7 @@ export function interpolateString(
       sink.error(
         'invalid-interpolation',
         `"\${${piece.expression}}" is not a valid reference. Use a dotted key with optional list indexes, e.g. "\${train.k}" or "\${models[0].name}".`,
-        span,
+        subSpan(text, span, piece),
       );
       return FAILED;
     }
@@ -236,7 +250,7 @@ export function interpolateString(
   }
   const whole =
     pieces.length === 2 && pieces[0]!.literal === '' && pieces[1]!.literal === '' && references[0];
-  if (whole) return resolve(whole, context, sink, span);
+  if (whole) return resolve(whole, context, sink, subSpan(text, span, pieces[0]!));
   let out = '';
   let index = 0;
   let failed = false;
@@ -244,7 +258,8 @@ export function interpolateString(
     out += piece.literal;
     if (piece.expression === undefined) continue;
     const reference = references[index++]!;
-    const value = resolve(reference, context, sink, span);
+    const here = subSpan(text, span, piece);
+    const value = resolve(reference, context, sink, here);
     if (value === FAILED) {
       failed = true;
       continue;
@@ -256,7 +271,7 @@ export function interpolateString(
       sink.error(
         'interpolated-collection',
         `"\${${reference.text}}" is ${describeValue(value)} and cannot be embedded in a string. Reference a single value (e.g. "\${${example}}"), or use "\${${reference.text}}" alone as the whole value.`,
-        span,
+        here,
       );
       failed = true;
     }

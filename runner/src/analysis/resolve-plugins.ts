@@ -36,7 +36,7 @@ export async function resolvePlugins(
   await Promise.all(
     drafts.map(async (draft) => {
       const command = draft.command;
-      if (command.type !== 'pending-plugin') return;
+      if (command?.type !== 'pending-plugin') return;
       let load = loads.get(command.uses);
       if (!load) {
         load = loadPlugin(command.uses, root, env, hashes);

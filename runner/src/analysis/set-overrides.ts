@@ -50,7 +50,9 @@ export function parseSetOverrides(
       // YAML scalars, as on the command line of DVC: `4` is a number, `true` a boolean.
       value = text.trim() === '' ? '' : parse(text);
     } catch (error) {
-      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      const reason = (error instanceof Error ? error.message : String(error))
+        .replace(/\s+at line \d+, column \d+:[\s\S]*$/, '')
+        .replace(/\.$/, '');
       diagnostics.error(
         'malformed-set',
         `--set ${JSON.stringify(raw)}: the value is not valid YAML (${reason}). Quote it in your shell, e.g. --set '${key}="${text}"'.`,
@@ -89,13 +91,13 @@ export function applySetOverrides(
     if (existing.length === 0) {
       diagnostics.error(
         'unknown-set-key',
-        `--set ${override.raw}: ${where} does not exist, so it has no key "${override.key}". Create it, or set a key of an existing params file.`,
+        `--set ${JSON.stringify(override.raw)}: ${where} does not exist, so it has no key "${override.key}". Create it, or set a key of an existing params file.`,
       );
       continue;
     }
     diagnostics.error(
       'unknown-set-key',
-      `--set ${override.raw}: ${where} has no key "${override.key}".${didYouMean(override.key, known)} --set only changes existing keys; add new ones to the file first.`,
+      `--set ${JSON.stringify(override.raw)}: ${where} has no key "${override.key}".${didYouMean(override.key, known)} --set only changes existing keys; add new ones to the file first.`,
     );
   }
 }

@@ -29,22 +29,53 @@ export function loadYaml(file: string, diagnostics: DiagnosticCollector): Loaded
   if (findConflictMarkers(file, text, diagnostics)) return {file, root: undefined, exists: true};
   const doc = parseDocument(text, {prettyErrors: false, merge: true, uniqueKeys: true});
   let fatal = false;
+  const linesWithErrors = new Set<number>();
   for (const error of doc.errors) {
-    const [start, end] = error.pos;
-    const location = locate(file, {offset: start, length: Math.max(0, end - start)});
+    let [start, end] = error.pos;
+    if (error.code === 'MISSING_CHAR' && /quote/.test(error.message)) {
+      // The parser notices at the end of the file; the mistake is where the quote opened.
+      const quote = error.message.includes("'") ? "'" : '"';
+      const open = text.lastIndexOf(quote, start - 1);
+      if (open >= 0) {
+        start = open;
+        const lineEnd = text.indexOf('\n', open);
+        end = lineEnd < 0 ? text.length : lineEnd;
+      }
+    }
+    const closer = /must be sufficiently indented and end with a ([\]}])/.exec(error.message)?.[1];
+    if (closer) {
+      // Reported where the parser gave up; point at the bracket that was never closed.
+      const open = text.lastIndexOf(closer === ']' ? '[' : '{', start - 1);
+      if (open >= 0) [start, end] = [open, open + 1];
+    }
     if (error.code === 'DUPLICATE_KEY') {
-      const key = text.slice(start, end).trim() || 'this key';
+      const key = /^("[^"]*"|'[^']*'|[^:\n]*?)\s*:/.exec(text.slice(start))?.[1];
+      const location = locate(file, {offset: start, length: key?.length ?? end - start});
       diagnostics.error(
         'duplicate-key',
-        `Duplicate key "${key}": a key may appear only once in a mapping. Remove or rename one of them.`,
+        `Duplicate key ${key?.startsWith('"') ? key : `"${key ?? text.slice(start, end)}"`}: a key may appear only once in a mapping. Remove or rename one of them.`,
         location,
       );
     } else {
+      const location = locate(file, {offset: start, length: Math.max(0, end - start)});
       fatal = true;
       const message = error.message.replace(/\s+at line \d+, column \d+:[\s\S]*$/, '');
+      const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+      // One mistake often confuses the parser for the rest of its line: report the line once.
+      if (linesWithErrors.has(lineStart)) continue;
+      linesWithErrors.add(lineStart);
+      const lineEnd = text.indexOf('\n', start);
+      const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
+      // `{` and `}` are YAML syntax inside [ ] and { }, a common trap with `${}`.
+      const hint =
+        line.includes('${') && /[[{]/.test(line.replace(/\$\{[^}]*\}/g, ''))
+          ? ' Inside [ ] or { }, quote values that contain ${...}, e.g. ["out/${item}.csv"], or use a block list.'
+          : /Nested mappings are not allowed in compact mappings/.test(message)
+            ? ' Is the next line indented too far? Keys of one mapping must line up.'
+            : ' Check the indentation, quotes and brackets here.';
       diagnostics.error(
         'yaml-syntax',
-        `YAML syntax error: ${message.replace(/\.$/, '')}. Check the indentation, quotes and brackets here.`,
+        `YAML syntax error: ${message.replace(/\.$/, '')}.${hint}`,
         location,
       );
     }

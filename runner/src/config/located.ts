@@ -169,3 +169,20 @@ export function nodeAtPointer(root: LNode, pointer: string): {node: LNode; exact
 function unescapePointer(part: string): string {
   return part.replace(/~1/g, '/').replace(/~0/g, '~');
 }
+
+/** JSON Schema type name(s) in words: `['string', 'array']` -> "a string or a list". */
+export function describeType(type: unknown): string {
+  const names: Record<string, string> = {
+    string: 'a string',
+    array: 'a list',
+    object: 'a mapping',
+    boolean: 'true or false',
+    integer: 'a whole number',
+    number: 'a number',
+    null: 'empty',
+  };
+  const list = (Array.isArray(type) ? type : String(type).split(',')).map(
+    (t) => names[String(t)] ?? String(t),
+  );
+  return list.length > 1 ? `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}` : list[0]!;
+}

@@ -1,7 +1,7 @@
 import {locate, type DiagnosticCollector} from '../diagnostics/collector.js';
 import {didYouMean} from '../diagnostics/suggest.js';
 import type {Reason} from '../diagnostics/reasons.js';
-import {describeNode, nodeAtPointer, type LNode} from '../config/located.js';
+import {describeNode, describeType, nodeAtPointer, type LNode} from '../config/located.js';
 import {buildPipelineSchema, type PipelineFormat} from './pipeline-schema.js';
 import {validateDvc, validateRunner} from './pipeline-validators.generated.js';
 
@@ -72,20 +72,6 @@ export function describePointer(parts: readonly string[]): string {
   return `"${parts.join('.')}"`;
 }
 
-function expected(type: unknown): string {
-  const names: Record<string, string> = {
-    string: 'a string',
-    array: 'a list',
-    object: 'a mapping',
-    boolean: 'true or false',
-    integer: 'a whole number',
-    number: 'a number',
-    null: 'empty',
-  };
-  const list = (Array.isArray(type) ? type : [type]).map((t) => names[String(t)] ?? String(t));
-  return list.length > 1 ? `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}` : list[0]!;
-}
-
 /**
  * Checks the shape of a pipeline file with the precompiled validator and reports each problem at
  * its node. Returns the JSON pointers of the invalid parts, so the analyzer skips them instead of
@@ -101,7 +87,16 @@ export function validateShape(
   const validate = validators[format];
   if (validate(plain)) return [];
   const invalid: string[] = [];
-  for (const error of validate.errors ?? []) {
+  const errors = validate.errors ?? [];
+  // "unknown field uri (did you mean url?)" already explains a missing url.
+  const withUnknownFields = new Set(
+    errors.filter((e) => e.keyword === 'additionalProperties').map((e) => e.instancePath),
+  );
+  for (const error of errors) {
+    if (error.keyword === 'required' && withUnknownFields.has(error.instancePath)) {
+      invalid.push(error.instancePath);
+      continue;
+    }
     const parts =
       error.instancePath === '' ? [] : error.instancePath.slice(1).split('/').map(decode);
     const {node} = nodeAtPointer(root, error.instancePath);
@@ -139,7 +134,7 @@ export function validateShape(
             ? `timeout of ${where.replace(/^"timeout" of /, '')} must be a duration like "30s", "10m", "1h" or a number of seconds, but is ${describeNode(node)}.`
             : specific === 'invalid-retries'
               ? `retries of ${where.replace(/^"retries" of /, '')} must be a whole number of extra attempts (0 or more), but is ${describeNode(node)}.`
-              : `${capitalise(where)} must be ${expected(error.params['type'])}, but is ${describeNode(node)}.`,
+              : `${capitalise(where)} must be ${describeType(error.params['type'])}, but is ${describeNode(node)}.`,
           locate(file, node.span),
         );
         break;

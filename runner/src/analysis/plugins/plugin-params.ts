@@ -3,6 +3,7 @@ import type {Ajv as AjvInstance} from 'ajv';
 import type {JsonSchema} from '../../plugin-api/define-plugin.js';
 import {
   describeNode,
+  describeType,
   describeValue,
   nodeAtPointer,
   type LNode,
@@ -95,7 +96,7 @@ function explain(
         ? describeNode(found.node)
         : describeValue(valueAt(data, error.instancePath));
       return {
-        message: `Param "${name}" of plugin "${plugin}" must be ${String(params['type']).replace(/,/g, ' or ')}, but is ${actual}.`,
+        message: `Param "${name}" of plugin "${plugin}" must be ${describeType(params['type'])}, but is ${actual}.`,
         span,
       };
     }
@@ -106,7 +107,7 @@ function explain(
       };
     default:
       return {
-        message: `Param "${name}" of plugin "${plugin}" ${error.message ?? 'is invalid'} (is ${describeValue(valueAt(data, error.instancePath))}).`,
+        message: `Param "${name}" of plugin "${plugin}" ${error.message ?? 'is invalid'}, but is ${describeValue(valueAt(data, error.instancePath))}.`,
         span,
       };
   }
