@@ -76,7 +76,7 @@ export class Rig {
 export function parseEvents(stdout: string): RunnerEvent[] {
   return stdout
     .split('\n')
-    .filter((line) => line.startsWith('{'))
+    .filter((line) => line.startsWith('{"'))
     .map((line) => JSON.parse(line) as RunnerEvent);
 }
 

@@ -39,6 +39,9 @@ export async function runCommands(options: CmdRunOptions): Promise<Reason | unde
       setTimeout(() => killGroup(child.pid ?? 0, 'SIGKILL'), KILL_GRACE_MS).unref();
     };
     options.signal.addEventListener('abort', stopGroup, {once: true});
+    // A stage ends with its shell: whatever the shell left behind in its group (a background
+    // job, or a child of a shell that was killed) would keep the output pipes open forever.
+    child.on('exit', () => killGroup(child.pid ?? 0, 'SIGKILL'));
     const lines = Promise.all([
       forwardLines(child.stdout, (l) => options.onLine('stdout', l)),
       forwardLines(child.stderr, (l) => options.onLine('stderr', l)),
