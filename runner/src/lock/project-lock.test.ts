@@ -1,4 +1,4 @@
-import {spawn, spawnSync} from 'node:child_process';
+import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
 import {createHash} from 'node:crypto';
 import {
   existsSync,
@@ -66,7 +66,7 @@ afterAll(() => compiled.cleanup());
 
 let dir: string;
 let stateRoot: string;
-const children: import('node:child_process').ChildProcess[] = [];
+const children: ChildProcess[] = [];
 const held: ProjectLock[] = [];
 beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'project-lock-'));
