@@ -1,17 +1,23 @@
-import {createHash, randomBytes} from 'node:crypto';
+import {createHash} from 'node:crypto';
 import {createWriteStream} from 'node:fs';
 import {chmod, mkdir, rename, rm} from 'node:fs/promises';
 import {dirname} from 'node:path';
 import {Transform, type Readable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
+import {tempNameOwner, tempPathFor} from '../cache/temp-files.js';
 import {RemoteError, type ByteCounter} from './remote-store.js';
 
-/** Temp files carry this marker so a later run can recognise and remove leftovers of a killed one. */
-export const PARTIAL_MARKER = '.partial-';
-
-/** A unique sibling temp path: same folder, so the final rename is atomic. */
+/**
+ * A unique sibling temp path (same folder, so the final rename is atomic), named like every temp
+ * of the state layer so that the next run removes the leftovers of a killed one.
+ */
 export function partialPathFor(finalPath: string): string {
-  return `${finalPath}${PARTIAL_MARKER}${process.pid}-${randomBytes(4).toString('hex')}`;
+  return tempPathFor(finalPath);
+}
+
+/** True for names of temp files (which listings and gc must ignore). */
+export function isPartialName(name: string): boolean {
+  return tempNameOwner(name) !== undefined;
 }
 
 /** Counts bytes and feeds an md5 as data flows through, without buffering. */

@@ -1,7 +1,7 @@
 import {createReadStream} from 'node:fs';
 import {mkdir, readFile, readdir, rename, rm, stat, writeFile} from 'node:fs/promises';
 import {dirname, join, sep} from 'node:path';
-import {PARTIAL_MARKER, partialPathFor, writeVerified} from './atomic-file.js';
+import {isPartialName, partialPathFor, writeVerified} from './atomic-file.js';
 import {
   RemoteError,
   type DownloadOptions,
@@ -44,7 +44,7 @@ export class FolderRemote implements RemoteStore {
     }
     const found: RemoteEntry[] = [];
     for (const entry of entries) {
-      if (!entry.isFile() || entry.name.includes(PARTIAL_MARKER)) continue;
+      if (!entry.isFile() || isPartialName(entry.name)) continue;
       const full = join(entry.parentPath, entry.name);
       const key = full
         .slice(this.folder.length + 1)
