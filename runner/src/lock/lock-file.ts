@@ -1,5 +1,5 @@
 import {readFile} from 'node:fs/promises';
-import {isMap, isSeq, LineCounter, parseDocument, stringify, type Document} from 'yaml';
+import {isMap, isScalar, isSeq, LineCounter, parseDocument, stringify, type Document} from 'yaml';
 import {writeFileAtomic} from '../cache/atomic-write.js';
 import {compareCodeUnits} from '../hashing/dir-manifest.js';
 import {err, ok, type Result} from '../util/result.js';
@@ -121,8 +121,8 @@ export function parseLock(text: string, file: string): Result<LockFile, string> 
     return err(doc.errors.map((e) => `${where(e.pos[0])}: ${e.message.split('\n')[0]}`).join('\n'));
   }
   const problems: string[] = [];
-  const report = (at: readonly (string | number)[], message: string): void => {
-    problems.push(`${where(offsetOf(doc, at))}: ${message}`);
+  const report: Report = (at, message, atKey = false) => {
+    problems.push(`${where(atKey ? keyOffsetOf(doc, at) : offsetOf(doc, at))}: ${message}`);
   };
   const value: unknown = doc.toJS();
   const lock = checkLock(value, report);
@@ -147,7 +147,17 @@ function offsetOf(doc: Document, at: readonly (string | number)[]): number | und
   return undefined;
 }
 
-type Report = (at: readonly (string | number)[], message: string) => void;
+/** Offset of the key of the entry at `at` (for an unknown key, point at the key, not its value). */
+function keyOffsetOf(doc: Document, at: readonly (string | number)[]): number | undefined {
+  const parent = doc.getIn(at.slice(0, -1), true);
+  if (isMap(parent)) {
+    const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === at.at(-1));
+    if (pair && isScalar(pair.key) && pair.key.range) return pair.key.range[0];
+  }
+  return offsetOf(doc, at);
+}
+
+type Report = (at: readonly (string | number)[], message: string, atKey?: boolean) => void;
 
 function checkLock(value: unknown, report: Report): LockFile | undefined {
   if (!isRecord(value)) {
@@ -291,7 +301,7 @@ function unknownKeys(
 ): void {
   for (const key of Object.keys(value)) {
     if (!known.includes(key)) {
-      report([...at, key], `unknown key \`${key}\` (expected one of: ${known.join(', ')})`);
+      report([...at, key], `unknown key \`${key}\` (expected one of: ${known.join(', ')})`, true);
     }
   }
 }
