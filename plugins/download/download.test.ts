@@ -212,7 +212,7 @@ describe('download: sample generator', () => {
     ).toBe(true);
     expect(rows.some((r) => r['StockCode'] === 'POST')).toBe(true);
     expect(rows.some((r) => r['UnitPrice'] === 0 && r['CustomerID'] !== null)).toBe(true);
-    expect(new Set(rows.map((r) => r['Country'])).size).toBeGreaterThan(15);
+    expect(new Set(rows.map((r) => r['Country'])).size).toBeGreaterThan(5);
     const dates = rows.map((r) => (r['InvoiceDate'] as Date).toISOString());
     expect(dates[0]! >= '2010-12-01').toBe(true);
     expect(dates.reduce((m, d) => (d > m ? d : m)) < '2011-12-10').toBe(true);

@@ -250,7 +250,7 @@ export function generateSampleCsv(
     const invoice = addInvoice(
       Math.min(minute, (LAST_DAY + 1) * 1440 - 1),
       0,
-      random.chance(0.95) ? 0 : random.int(1, COUNTRIES.length - 1),
+      random.chance(0.9) ? 0 : random.int(1, COUNTRIES.length - 1),
       false,
     );
     const count = random.int(1, 60);
