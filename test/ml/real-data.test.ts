@@ -6,6 +6,7 @@ import {DuckDBInstance} from '@duckdb/node-api';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {parseModel, score, type SegmentationModel} from '../../runner/src/model/index.js';
 import {expectAgree} from '../../runner/src/model/ml/test-support.js';
+import evaluatePlugin from '../../plugins/evaluate/index.js';
 import train from '../../plugins/train/index.js';
 import {withTrainDefaults} from '../../plugins/train/params.js';
 import {REAL_CSV, writeReferenceFeatures, type FeatureTables} from './reference-features.js';
@@ -28,6 +29,7 @@ describe.skipIf(!hasData)('train on the real Online Retail data', () => {
   let tables: FeatureTables;
   let model: SegmentationModel;
   let segments: SegmentRow[];
+  let metrics: Record<string, number>;
   const outs = ['models/model.json', 'segments.parquet', 'recommendations.parquet'].map((p) =>
     path.join(dir, p),
   );
@@ -41,6 +43,18 @@ describe.skipIf(!hasData)('train on the real Online Retail data', () => {
       outs,
     });
     model = parseModel(readFileSync(outs[0] as string, 'utf8'));
+    const metricsPaths = [
+      path.join(dir, 'reports/metrics.json'),
+      path.join(dir, 'reports/silhouette_by_k.json'),
+    ];
+    await runPlugin(evaluatePlugin, {
+      params: {silhouetteSampleSize: 20000},
+      root: dir,
+      deps: [outs[0] as string, outs[1] as string],
+      metrics: metricsPaths,
+      plots: [path.join(dir, 'reports/plots')],
+    });
+    metrics = JSON.parse(readFileSync(metricsPaths[0] as string, 'utf8')) as Record<string, number>;
     const instance = await DuckDBInstance.create(':memory:');
     const db = await instance.connect();
     segments = (
@@ -129,8 +143,17 @@ describe.skipIf(!hasData)('train on the real Online Retail data', () => {
         `inertia ours ${inertia} vs scikit-learn best of 10 seeds ${ref.best_inertia} (ratio ${inertia / ref.best_inertia})`,
       );
       expect(inertia / ref.best_inertia).toBeLessThan(1.01);
-      void expectAgree;
-      console.warn(`scikit-learn on our labels: ${JSON.stringify(ref)}`);
+      console.warn(
+        `scikit-learn on our labels: ${JSON.stringify(ref)}; ours: ${JSON.stringify(metrics)}`,
+      );
+      expectAgree(metrics['inertia'] as number, inertia, 'inertia');
+      expectAgree(metrics['silhouette'] as number, ref.silhouette, 'silhouette');
+      expectAgree(
+        metrics['calinski_harabasz'] as number,
+        ref.calinski_harabasz,
+        'calinski_harabasz',
+      );
+      expectAgree(metrics['davies_bouldin'] as number, ref.davies_bouldin, 'davies_bouldin');
     },
   );
 });
