@@ -14,10 +14,14 @@ interface BackupEntry {
  */
 export class OutGuard {
   readonly #dir: string;
+  /** Outs that existed and were moved aside. */
   readonly #entries: BackupEntry[] = [];
+  /** Every out the command may write, moved or not. */
+  readonly #targets: string[];
 
-  private constructor(dir: string) {
+  private constructor(dir: string, targets: string[]) {
     this.#dir = dir;
+    this.#targets = targets;
   }
 
   static async moveAside(
@@ -29,7 +33,10 @@ export class OutGuard {
       backupRoot,
       `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
     );
-    const guard = new OutGuard(dir);
+    const guard = new OutGuard(
+      dir,
+      outs.map((out) => path.join(root, out)),
+    );
     const entries: BackupEntry[] = outs.map((out, i) => ({
       target: path.join(root, out),
       backup: path.join(dir, String(i)),
@@ -50,10 +57,8 @@ export class OutGuard {
 
   /** The command failed: drop what it wrote and put the previous outs back. */
   async restore(): Promise<void> {
-    for (const entry of this.#entries) {
-      await rm(entry.target, {recursive: true, force: true});
-      await rename(entry.backup, entry.target);
-    }
+    for (const target of this.#targets) await rm(target, {recursive: true, force: true});
+    for (const entry of this.#entries) await rename(entry.backup, entry.target);
     await rm(this.#dir, {recursive: true, force: true});
   }
 
