@@ -7,7 +7,7 @@ export interface StageSketch {
   readonly deps?: readonly string[];
   readonly outs?: readonly (string | (Partial<OutSpec> & {path: string}))[];
   readonly metrics?: readonly (string | (Partial<OutSpec> & {path: string}))[];
-  readonly plots?: readonly string[];
+  readonly plots?: readonly (string | (Partial<OutSpec> & {path: string}))[];
   readonly params?: readonly {file?: string; key: string; value: unknown}[];
   readonly cmd?: readonly string[];
   readonly desc?: string;

@@ -235,6 +235,9 @@ describe('formatting and directions', () => {
     expect(directionOf('eval.val_loss')).toBe('lower');
     expect(directionOf('sizes.2')).toBe('neutral');
     expect(directionOf('n_clusters')).toBe('neutral');
+    expect(directionOf('n_samples')).toBe('neutral');
+    expect(directionOf('shares.1')).toBe('neutral');
+    expect(directionOf('explained_variance_ratio.0')).toBe('neutral');
     expect(directionOf('silhouette', {silhouette: 'lower'})).toBe('lower');
     expect(directionOf('a.inertia', {'a.inertia': 'higher'})).toBe('higher');
   });

@@ -26,8 +26,25 @@ const LOWER_IS_BETTER = new Set([
   'ms',
 ]);
 
-/** Counts and sizes describe the result rather than grade it. */
-const NEUTRAL = new Set(['n_clusters', 'k', 'sizes', 'rows', 'count', 'n', 'seed']);
+/**
+ * Counts, sizes and shares describe the result rather than grade it (the flagship's
+ * metrics.json: sizes, shares, outliers, components, explained variance set by pcaVariance).
+ */
+const NEUTRAL = new Set([
+  'n_clusters',
+  'k',
+  'sizes',
+  'shares',
+  'outliers',
+  'components',
+  'explained_variance',
+  'explained_variance_ratio',
+  'explained_variance_total',
+  'rows',
+  'count',
+  'n',
+  'seed',
+]);
 
 /** The direction of `key`: configured, else known lower-is-better or neutral, else higher. */
 export function directionOf(key: string, overrides: DirectionOverrides = {}): MetricDirection {
