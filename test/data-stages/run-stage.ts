@@ -102,6 +102,14 @@ export async function readParquet(path: string): Promise<Record<string, unknown>
   });
 }
 
+/** Runs one SQL query on a fresh in-memory DuckDB; rows as JSON-safe objects (BIGINT as string). */
+export async function query(sql: string): Promise<Record<string, unknown>[]> {
+  return withDuckDb(async (db) => {
+    const reader = await db.runAndReadAll(sql);
+    return reader.getRowObjectsJson() as Record<string, unknown>[];
+  });
+}
+
 /** Column names and types of a Parquet file. */
 export async function parquetSchema(path: string): Promise<[string, string][]> {
   return withDuckDb(async (db) => {
