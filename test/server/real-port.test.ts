@@ -29,7 +29,8 @@ describe('on a real port', () => {
       body,
     });
     expect(res.status).toBe(200);
-    expect((await res.json()).predictions[0].cluster).toBe(trainingRows[0]!.cluster);
+    const answer = (await res.json()) as {predictions: {cluster: number}[]};
+    expect(answer.predictions[0]?.cluster).toBe(trainingRows[0]!.cluster);
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
 
     await server.close();
