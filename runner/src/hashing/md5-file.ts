@@ -15,15 +15,19 @@ export function md5BytesRead(): number {
 
 /**
  * md5 of a file's bytes, streamed with two large buffers so that the next read (in libuv's
- * thread pool) overlaps the hashing of the current chunk (on this thread).
+ * thread pool) overlaps the hashing of the current chunk (on this thread). `chunkBytes` is for
+ * benchmarks.
  */
-export async function md5File(absPath: string): Promise<{md5: string; size: number}> {
+export async function md5File(
+  absPath: string,
+  options: {readonly chunkBytes?: number} = {},
+): Promise<{md5: string; size: number}> {
   const handle = await open(absPath, 'r');
   try {
     const hash = createHash('md5');
     const size = Number((await handle.stat({bigint: true})).size);
-    // A small file needs no second buffer and no overlap.
-    const chunk = Math.max(1, Math.min(MD5_CHUNK_BYTES, size));
+    // A small file needs no big buffers.
+    const chunk = Math.max(1, Math.min(options.chunkBytes ?? MD5_CHUNK_BYTES, size));
     const buffers = [Buffer.allocUnsafe(chunk), Buffer.allocUnsafe(chunk)] as const;
     let position = 0;
     let which = 0;
