@@ -12,4 +12,8 @@ export {
 } from './model-source/alias-model-source.js';
 export type {ModelFiles} from './model-source/load-model-files.js';
 export type {DriftReport, FeatureDrift} from './drift/drift-report.js';
-export {renderServerSchemas, type GeneratedSchemaFile} from './schemas/render-server-schemas.js';
+export {
+  renderServerSchemas,
+  writeServerSchemas,
+  type GeneratedSchemaFile,
+} from './schemas/render-server-schemas.js';

@@ -1,3 +1,7 @@
+import {writeFileSync} from 'node:fs';
+import {join, resolve} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {runnerPackage} from '../../config/package-root.js';
 import {predictRequestSchema} from './predict-request.js';
 import {predictResponseSchema} from './predict-response.js';
 
@@ -15,6 +19,16 @@ export function renderServerSchemas(): GeneratedSchemaFile[] {
   ];
 }
 
+/** Writes {@link renderServerSchemas} under the project root. */
+export function writeServerSchemas(root = runnerPackage().root): void {
+  for (const file of renderServerSchemas()) writeFileSync(join(root, file.path), file.text);
+}
+
 function render(schema: object): string {
   return `${JSON.stringify(schema, null, 2)}\n`;
+}
+
+// `node dist/runner/src/server/schemas/render-server-schemas.js` regenerates the files.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  writeServerSchemas();
 }
