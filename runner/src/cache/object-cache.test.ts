@@ -336,3 +336,18 @@ describe('ObjectCache.importFile', () => {
     expect(existsSync(temp)).toBe(false);
   });
 });
+
+describe('ObjectCache.restore after a killed restore', () => {
+  it('removes the temp files a dead process left beside the target', async () => {
+    write('a.txt', 'alpha');
+    const hashed = await saved('a.txt');
+    const leftover = path.join(work, '.a.txt.runner-tmp.999999999.0badf00d');
+    const aside = path.join(work, '.d.runner-old.999999999.0badf00d');
+    writeFileSync(leftover, 'half a file');
+    mkdirSync(aside);
+    expect((await objects.restore(path.join(work, 'a.txt'), hashed, StatCache.inMemory())).ok).toBe(
+      true,
+    );
+    expect(readdirSync(work)).toEqual(['a.txt']);
+  });
+});

@@ -15,7 +15,7 @@ import {StatCache} from '../hashing/stat-cache.js';
 import {err, ok, type Result} from '../util/result.js';
 import {writeFileAtomic} from './atomic-write.js';
 import {copyAndHash} from './copy-and-hash.js';
-import {tempPathFor} from './temp-files.js';
+import {removeStaleTemps, tempPathFor} from './temp-files.js';
 
 /** Why an object could not be restored. The workspace is untouched in both cases. */
 export type RestoreFailure =
@@ -184,7 +184,7 @@ export class ObjectCache {
     const object = this.objectPath(md5);
     const objectStat = statOrUndefined(object);
     if (objectStat === undefined) return err({reason: 'missing-object', md5});
-    await mkdir(path.dirname(absPath), {recursive: true});
+    await prepareParent(absPath);
     const temp = tempPathFor(absPath);
     try {
       const copied = await this.materialise(object, temp, md5, objectStat);
@@ -211,7 +211,7 @@ export class ObjectCache {
       if (st === undefined) return err({reason: 'missing-object', md5: entry.md5});
       objectStats.set(entry.md5, st);
     }
-    await mkdir(path.dirname(absPath), {recursive: true});
+    await prepareParent(absPath);
     const temp = tempPathFor(absPath);
     try {
       await mkdir(temp);
@@ -273,6 +273,13 @@ export class ObjectCache {
       await rm(temp, {force: true});
     }
   }
+}
+
+/** Creates the folder a restore writes into, and removes what a killed restore left there. */
+async function prepareParent(absPath: string): Promise<void> {
+  const parent = path.dirname(absPath);
+  await mkdir(parent, {recursive: true});
+  await removeStaleTemps(parent);
 }
 
 /**
