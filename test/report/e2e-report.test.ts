@@ -2,8 +2,10 @@ import {cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} fr
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {execa} from 'execa';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest';
 import type {PipelinePlan} from '../../runner/src/analysis/plan.js';
+import {exportCli} from '../../runner/src/export/cli.js';
+import {metricsCli, paramsCli, plotsCli, reportCli} from '../../runner/src/report/cli.js';
 import {writeReport} from '../../runner/src/report/pr-report.js';
 import {PLOT_FIXTURES} from './fixture-repo.js';
 import {assertReportImages, tableRow} from './report-assertions.js';
@@ -119,5 +121,88 @@ describe.skipIf(!compiled)('report over two real runs', () => {
     const markdown = readFileSync(join(root, 'reports/pr.md'), 'utf8');
     expectReport(markdown, dirname(join(root, 'reports/pr.md')));
     expect(markdown).toContain('| evaluate | fresh |');
+  });
+});
+
+/** Runs a CLI adapter in-process, capturing what it prints. */
+async function capture(
+  command: (argv: readonly string[], cwd: string) => Promise<number>,
+  argv: string[],
+): Promise<{code: number; stdout: string; stderr: string}> {
+  let stdout = '';
+  let stderr = '';
+  const outSpy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    return {code: await command(argv, root), stdout, stderr};
+  } finally {
+    outSpy.mockRestore();
+    errSpy.mockRestore();
+  }
+}
+
+describe.skipIf(!compiled)('CLI adapters the lead wires into runner', () => {
+  it('metrics diff / show and params diff print tables and JSON', async () => {
+    const diff = await capture(metricsCli, ['diff', 'HEAD~1', '--md']);
+    expect(diff.code).toBe(0);
+    expect(tableRow(diff.stdout, 'davies_bouldin')?.slice(2)).toEqual([
+      '0.9442',
+      '0.8991',
+      '-0.0451',
+      '▼ better',
+    ]);
+    const flipped = await capture(metricsCli, [
+      'diff',
+      'HEAD~1',
+      '--md',
+      '--higher-is-better',
+      'davies_bouldin',
+    ]);
+    expect(tableRow(flipped.stdout, 'davies_bouldin')?.[5]).toBe('▼ worse');
+    const show = await capture(metricsCli, ['show', '--json']);
+    expect(JSON.parse(show.stdout)['reports/metrics.json']['n_clusters']).toBe(4);
+    const params = await capture(paramsCli, ['diff', 'HEAD~1']);
+    expect(params.stdout).toMatch(/params\.yaml\s+train\.k\s+3\s+4/);
+  });
+
+  it('reports bad revisions and usage with exit code 2 and a message', async () => {
+    const bad = await capture(metricsCli, ['diff', 'nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown git revision "nope"');
+    await expect(capture(reportCli, [])).rejects.toThrow(/--base REV/);
+  });
+
+  it('plots diff and report write their files', async () => {
+    const plots = await capture(plotsCli, ['diff', 'HEAD~1', '--json', '-o', 'plots-out']);
+    expect(plots.code).toBe(0);
+    expect(JSON.parse(plots.stdout).plots).toHaveLength(4);
+    const report = await capture(reportCli, ['--base', 'HEAD~1', '--out', 'reports/cli.md']);
+    expect(report.stdout).toMatch(
+      /^wrote reports\/cli\.md \(\d+ metrics changed, 1 params changed, 4 plots\)/,
+    );
+    expectReport(readFileSync(join(root, 'reports/cli.md'), 'utf8'), join(root, 'reports'));
+  });
+
+  it('export dvc writes a dvc.yaml our own analyzer reads back as the same pipeline', async () => {
+    const check = await capture(exportCli, ['dvc', '--check']);
+    expect(check.code).toBe(1);
+    expect((await capture(exportCli, ['dvc'])).code).toBe(0);
+    expect((await capture(exportCli, ['dvc', '--check'])).code).toBe(0);
+    const {analyzePipeline} = await import('../../runner/src/analysis/analyze.js');
+    const reread = await analyzePipeline({file: join(root, 'dvc.yaml'), set: []});
+    if (!reread.ok) throw new Error(reread.error.map((d) => d.message).join('\n'));
+    const original = await plan();
+    expect(reread.value.order).toEqual(original.order);
+    const stage = reread.value.stages.get('evaluate');
+    expect(stage?.outs.map((o) => [o.path, o.kind])).toEqual(
+      original.stages.get('evaluate')?.outs.map((o) => [o.path, o.kind]),
+    );
+    expect(stage?.params.map((p) => p.key)).toEqual(['train.k']);
   });
 });
