@@ -42,7 +42,7 @@ describe('SIGTERM', () => {
   let child: {outDir: string; cleanup: () => void};
   beforeAll(() => {
     child = transpileForChild(
-      ['runner/src/server', 'runner/src/model'],
+      ['runner/src/server', 'runner/src/model', 'runner/src/config'],
       ['schemas/model.schema.json'],
     );
   });

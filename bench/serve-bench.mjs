@@ -1,0 +1,232 @@
+// Model server benchmark: our fastify server against the original's Flask + scikit-learn peer,
+// side by side in one run, then a 60 s soak of ours. Prints figures; asserts nothing.
+//   node bench/serve-bench.mjs [--model models/model.json] [--seconds 10] [--soak 60]
+// Uses models/model.json when present (a real-size forest), else the test fixture. The server runs
+// in a child process from a transpiled copy of runner/src (no build needed); Flask runs on
+// /usr/bin/python3. All load stays on 127.0.0.1 and every run is bounded in time.
+import {spawn} from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {createInterface} from 'node:readline';
+import {fileURLToPath} from 'node:url';
+import autocannon from 'autocannon';
+import ts from 'typescript';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
+};
+const workspaceModel = path.join(repo, 'models', 'model.json');
+const modelPath = path.resolve(
+  option(
+    'model',
+    existsSync(workspaceModel)
+      ? workspaceModel
+      : path.join(repo, 'test/fixtures/models/model.json'),
+  ),
+);
+const seconds = Number(option('seconds', '10'));
+const soakSeconds = Number(option('soak', '60'));
+const CONNECTIONS = 10;
+
+const model = JSON.parse(readFileSync(modelPath, 'utf8'));
+const children = [];
+const scratch = mkdtempSync(path.join(tmpdir(), 'serve-bench-'));
+
+function transpile(folders, files) {
+  const cache = path.join(repo, 'node_modules', '.cache');
+  mkdirSync(cache, {recursive: true});
+  const out = mkdtempSync(path.join(cache, 'serve-bench-'));
+  const visit = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const file = path.join(dir, name);
+      if (statSync(file).isDirectory()) visit(file);
+      else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) {
+        const {outputText} = ts.transpileModule(readFileSync(file, 'utf8'), {
+          compilerOptions: {module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022},
+          fileName: name,
+        });
+        const target = path.join(out, path.relative(repo, file)).replace(/\.ts$/, '.js');
+        mkdirSync(path.dirname(target), {recursive: true});
+        writeFileSync(target, outputText);
+      }
+    }
+  };
+  folders.forEach((f) => visit(path.join(repo, f)));
+  for (const f of files) {
+    mkdirSync(path.dirname(path.join(out, f)), {recursive: true});
+    writeFileSync(path.join(out, f), readFileSync(path.join(repo, f)));
+  }
+  writeFileSync(path.join(out, 'package.json'), '{"type":"module"}\n');
+  return out;
+}
+
+function startOurs() {
+  const out = transpile(
+    ['runner/src/server', 'runner/src/model', 'runner/src/config'],
+    ['schemas/model.schema.json'],
+  );
+  const script = path.join(out, 'bench-server.mjs');
+  writeFileSync(
+    script,
+    `import {startServer, fileModelSource} from './runner/src/server/index.js';
+const server = await startServer({model: fileModelSource(process.argv[2]), port: 0, logDir: process.argv[3]});
+console.log(server.url);
+`,
+  );
+  const proc = spawn(process.execPath, [script, modelPath, path.join(scratch, 'log')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push({proc, cleanup: () => rmSync(out, {recursive: true, force: true})});
+  return new Promise((resolve, reject) => {
+    proc.once('exit', (code) => reject(new Error(`our server exited with ${code}`)));
+    createInterface({input: proc.stdout}).once('line', (url) => resolve({proc, url}));
+  });
+}
+
+async function startFlask() {
+  const port = 18000 + Math.floor(Math.random() * 2000);
+  const proc = spawn(
+    '/usr/bin/python3',
+    [path.join(repo, 'bench/flask_predict.py'), modelPath, port],
+    {
+      stdio: ['ignore', 'ignore', 'ignore'],
+    },
+  );
+  children.push({proc, cleanup: () => undefined});
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    if (proc.exitCode !== null) throw new Error(`flask exited with ${proc.exitCode}`);
+    if (
+      await fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return {proc, url};
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('flask did not start in 20 s');
+}
+
+// Instances: cluster profiles (raw) and points near the centroids (PCA space), cycled.
+const rawRow = (i) => model.clusters[i % model.clusters.length].means;
+const pcRow = (i) =>
+  model.kmeans.centroids[i % model.kmeans.k].map((v, j) => v + (((i * 7 + j * 3) % 11) - 5) / 10);
+const pcObject = (i) => Object.fromEntries(pcRow(i).map((v, j) => [`PC${j + 1}`, v]));
+const body = (n, row) => JSON.stringify({instances: Array.from({length: n}, (_, i) => row(i))});
+
+async function load(url, requestBody, duration) {
+  const result = await autocannon({
+    url: `${url}/predict`,
+    method: 'POST',
+    headers: {'content-type': 'application/json'},
+    body: requestBody,
+    connections: CONNECTIONS,
+    duration,
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+function rssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 1024;
+}
+
+const row = (name, r) =>
+  `${name.padEnd(38)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(2).padStart(8)} ${r.p99.toFixed(2).padStart(8)} ${String(r.errors).padStart(7)}`;
+
+try {
+  console.log(
+    `model: ${path.relative(repo, modelPath)} (${model.isolationForest.nEstimators} trees, ${model.pca.components.length} components, k=${model.kmeans.k})`,
+  );
+  console.log(`load: autocannon, ${CONNECTIONS} connections, ${seconds} s per run, 127.0.0.1`);
+  const ours = await startOurs();
+  const flask = await startFlask();
+  // Warm both up (JIT, first-request costs) before measuring.
+  await load(ours.url, body(100, rawRow), 2);
+  await load(flask.url, body(100, pcRow), 2);
+
+  const results = {};
+  for (const n of [1, 100]) {
+    results[`ours raw ${n}`] = await load(ours.url, body(n, rawRow), seconds);
+    results[`ours pc ${n}`] = await load(ours.url, body(n, pcObject), seconds);
+    results[`flask pc ${n}`] = await load(flask.url, body(n, pcRow), seconds);
+  }
+  console.log(
+    `\n${'run'.padEnd(38)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)}`,
+  );
+  for (const n of [1, 100]) {
+    console.log(row(`ours, ${n} raw-feature instance(s)`, results[`ours raw ${n}`]));
+    console.log(row(`ours, ${n} PCA instance(s)`, results[`ours pc ${n}`]));
+    console.log(row(`flask + sklearn, ${n} PCA instance(s)`, results[`flask pc ${n}`]));
+  }
+  console.log('');
+  for (const n of [1, 100]) {
+    const flaskRps = results[`flask pc ${n}`].rps;
+    console.log(
+      `${n} instance(s): ours/flask requests/s = ${(results[`ours raw ${n}`].rps / flaskRps).toFixed(1)}x (raw features: forest + scaling + PCA + k-means), ${(results[`ours pc ${n}`].rps / flaskRps).toFixed(1)}x (PCA instances, the same work as flask)`,
+    );
+  }
+
+  // Soak: alternating single and 100-instance raw requests for soakSeconds.
+  console.log(
+    `\nsoak: ${soakSeconds} s on our server, alternating 1 and 100 raw-feature instances`,
+  );
+  let rssAfter5 = NaN;
+  const sampler = setTimeout(() => (rssAfter5 = rssMb(ours.proc.pid)), 5000);
+  const soak = await autocannon({
+    url: ours.url,
+    connections: CONNECTIONS,
+    duration: soakSeconds,
+    requests: [
+      {
+        method: 'POST',
+        path: '/predict',
+        headers: {'content-type': 'application/json'},
+        body: body(1, rawRow),
+      },
+      {
+        method: 'POST',
+        path: '/predict',
+        headers: {'content-type': 'application/json'},
+        body: body(100, rawRow),
+      },
+    ],
+  });
+  clearTimeout(sampler);
+  const rssEnd = rssMb(ours.proc.pid);
+  const alive = ours.proc.exitCode === null;
+  console.log(
+    `requests ${soak.requests.total}, errors ${soak.errors}, timeouts ${soak.timeouts}, non-2xx ${soak.non2xx}, server alive ${alive}`,
+  );
+  console.log(
+    `RSS after 5 s ${rssAfter5.toFixed(1)} MB, at the end ${rssEnd.toFixed(1)} MB (delta ${(rssEnd - rssAfter5).toFixed(1)} MB)`,
+  );
+  const metrics = await (await fetch(`${ours.url}/metrics`)).text();
+  const dropped = /^runner_prediction_log_dropped (\S+)/m.exec(metrics)?.[1];
+  console.log(`prediction log lines dropped under load: ${dropped}`);
+} finally {
+  for (const {proc, cleanup} of children) {
+    if (proc.exitCode === null) proc.kill('SIGTERM');
+    cleanup();
+  }
+  rmSync(scratch, {recursive: true, force: true});
+}
