@@ -208,10 +208,11 @@ export async function analyzePipelineIn(
   );
 }
 
+/** Freezes a value and everything reachable from it, once. */
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
+    for (const key in value) deepFreeze(value[key]);
   }
   return value;
 }

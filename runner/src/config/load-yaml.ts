@@ -27,7 +27,7 @@ export function loadYaml(file: string, diagnostics: DiagnosticCollector): Loaded
     return {file, root: undefined, exists: false};
   }
   if (findConflictMarkers(file, text, diagnostics)) return {file, root: undefined, exists: true};
-  const doc = parseDocument(text, {prettyErrors: false, merge: true, uniqueKeys: true});
+  const doc = parseDocument(text, {prettyErrors: false, merge: true, uniqueKeys: false});
   let fatal = false;
   const linesWithErrors = new Set<number>();
   for (const error of doc.errors) {
@@ -48,41 +48,36 @@ export function loadYaml(file: string, diagnostics: DiagnosticCollector): Loaded
       const open = text.lastIndexOf(closer === ']' ? '[' : '{', start - 1);
       if (open >= 0) [start, end] = [open, open + 1];
     }
-    if (error.code === 'DUPLICATE_KEY') {
-      const key = /^("[^"]*"|'[^']*'|[^:\n]*?)\s*:/.exec(text.slice(start))?.[1];
-      const location = locate(file, {offset: start, length: key?.length ?? end - start});
-      diagnostics.error(
-        'duplicate-key',
-        `Duplicate key ${key?.startsWith('"') ? key : `"${key ?? text.slice(start, end)}"`}: a key may appear only once in a mapping. Remove or rename one of them.`,
-        location,
-      );
-    } else {
-      const location = locate(file, {offset: start, length: Math.max(0, end - start)});
-      fatal = true;
-      const message = error.message.replace(/\s+at line \d+, column \d+:[\s\S]*$/, '');
-      const lineStart = text.lastIndexOf('\n', start - 1) + 1;
-      // One mistake often confuses the parser for the rest of its line: report the line once.
-      if (linesWithErrors.has(lineStart)) continue;
-      linesWithErrors.add(lineStart);
-      const lineEnd = text.indexOf('\n', start);
-      const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
-      // `{` and `}` are YAML syntax inside [ ] and { }, a common trap with `${}`.
-      const hint =
-        line.includes('${') && /[[{]/.test(line.replace(/\$\{[^}]*\}/g, ''))
-          ? ' Inside [ ] or { }, quote values that contain ${...}, e.g. ["out/${item}.csv"], or use a block list.'
-          : /Nested mappings are not allowed in compact mappings/.test(message)
-            ? ' Is the next line indented too far? Keys of one mapping must line up.'
-            : ' Check the indentation, quotes and brackets here.';
-      diagnostics.error(
-        'yaml-syntax',
-        `YAML syntax error: ${message.replace(/\.$/, '')}.${hint}`,
-        location,
-      );
-    }
+    const location = locate(file, {offset: start, length: Math.max(0, end - start)});
+    fatal = true;
+    const message = error.message.replace(/\s+at line \d+, column \d+:[\s\S]*$/, '');
+    const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+    // One mistake often confuses the parser for the rest of its line: report the line once.
+    if (linesWithErrors.has(lineStart)) continue;
+    linesWithErrors.add(lineStart);
+    const lineEnd = text.indexOf('\n', start);
+    const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
+    // `{` and `}` are YAML syntax inside [ ] and { }, a common trap with `${}`.
+    const hint =
+      line.includes('${') && /[[{]/.test(line.replace(/\$\{[^}]*\}/g, ''))
+        ? ' Inside [ ] or { }, quote values that contain ${...}, e.g. ["out/${item}.csv"], or use a block list.'
+        : /Nested mappings are not allowed in compact mappings/.test(message)
+          ? ' Is the next line indented too far? Keys of one mapping must line up.'
+          : ' Check the indentation, quotes and brackets here.';
+    diagnostics.error(
+      'yaml-syntax',
+      `YAML syntax error: ${message.replace(/\.$/, '')}.${hint}`,
+      location,
+    );
   }
-  if (fatal) return {file, root: undefined, exists: true};
-  const root = toLocated(doc, doc.contents, {offset: 0, length: 0});
-  return {file, root, exists: true};
+  const root = toLocated(doc, doc.contents, {offset: 0, length: 0}, (key, span) => {
+    diagnostics.error(
+      'duplicate-key',
+      `Duplicate key "${key}": a key may appear only once in a mapping. Remove or rename one of them.`,
+      locate(file, span),
+    );
+  });
+  return {file, root: fatal ? undefined : root, exists: true};
 }
 
 function findConflictMarkers(

@@ -46,8 +46,17 @@ function spanOf(node: YamlNode | null | undefined, fallback: Span): Span {
   return {offset: range[0], length: Math.max(0, range[1] - range[0])};
 }
 
-/** Converts a parsed YAML document to located nodes, resolving aliases and `<<` merge keys. */
-export function toLocated(doc: Document, node: unknown, fallback: Span): LNode {
+/**
+ * Converts a parsed YAML document to located nodes, resolving aliases and `<<` merge keys.
+ * Duplicate keys are found here with a map per mapping (the parser's own check compares every
+ * key with every earlier one, which is quadratic in the number of stages).
+ */
+export function toLocated(
+  doc: Document,
+  node: unknown,
+  fallback: Span,
+  onDuplicateKey: (key: string, keySpan: Span) => void = () => undefined,
+): LNode {
   const seen = new Set<unknown>();
   const convert = (n: unknown, at: Span): LNode => {
     if (isAlias(n)) {
@@ -63,6 +72,7 @@ export function toLocated(doc: Document, node: unknown, fallback: Span): LNode {
       const span = spanOf(n, at);
       const entries: LEntry[] = [];
       const byKey = new Map<string, LEntry>();
+      const explicit = new Set<string>();
       const add = (entry: LEntry, override: boolean): void => {
         if (!override && byKey.has(entry.key)) return;
         if (byKey.has(entry.key)) {
@@ -86,6 +96,8 @@ export function toLocated(doc: Document, node: unknown, fallback: Span): LNode {
           continue;
         }
         const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode ?? '');
+        if (explicit.has(key)) onDuplicateKey(key, keySpan);
+        explicit.add(key);
         add({key, keySpan, value}, true);
       }
       return {kind: 'map', span, entries, byKey};
