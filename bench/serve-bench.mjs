@@ -1,3 +1,4 @@
+/* global fetch, clearTimeout */
 // Model server benchmark: our fastify server against the original's Flask + scikit-learn peer,
 // side by side in one run, then a 60 s soak of ours. Prints figures; asserts nothing.
 //   node bench/serve-bench.mjs [--model models/model.json] [--seconds 10] [--soak 60]
