@@ -11,6 +11,7 @@ Commands:
   dag                    the stage graph (--mermaid, --dot, --json)
   validate               check pipeline.yaml and print every problem
   plugins list           the built-in stage plugins
+  exp                    experiments: run variants and grids, compare, apply, share
 
 Run \`runner <command> --help\` for a command's options.
 `;
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   dag: async () => (await import('./commands/dag.js')).dag,
   validate: async () => (await import('./commands/validate.js')).validate,
   plugins: async () => (await import('./commands/plugins.js')).plugins,
+  exp: async () => (await import('./commands/exp.js')).exp,
 };
 
 export async function main(argv: readonly string[], cwd: string = process.cwd()): Promise<number> {

@@ -31,6 +31,22 @@ export interface ExecuteOptions {
   readonly tmpDir: string;
   readonly signal: AbortSignal;
   readonly emit: (event: RunnerEvent) => void;
+  /**
+   * Shared by runs that execute at the same time over one cache (experiment variants): the
+   * first to reach a fingerprint runs it, the others wait and restore it from the run-cache.
+   */
+  readonly coordinator?: FingerprintCoordinator;
+  /** Limits commands and plugins running at once across such concurrent runs. */
+  readonly slots?: Slots;
+}
+
+export interface FingerprintCoordinator {
+  /** Resolves to a release function for the first caller, or to undefined once another caller that held it has released it. */
+  acquire(fingerprint: string): Promise<(() => void) | undefined>;
+}
+
+export interface Slots {
+  acquire(): Promise<() => void>;
 }
 
 export interface ExecuteSummary {
@@ -153,16 +169,32 @@ class Run {
     if (this.#stopStarting || this.#o.signal.aborted)
       return end('skipped', [{kind: 'run-stopped'}]);
 
-    let assessment: Assessment;
-    try {
-      assessment = await assessStage(stage, this.#o.state, {
+    const assess = (): Promise<Assessment> =>
+      assessStage(stage, this.#o.state, {
         forced: this.#o.forced.has(name),
         useRunCache: this.#o.useRunCache,
         changedUpstream: this.#o.dry ? stage.upstream.filter((up) => this.#changed.has(up)) : [],
       });
-    } catch (error) {
-      return this.#fail(end, [{kind: 'internal-error', message: String(error)}]);
+    let assessment = await assess();
+    let release: (() => void) | undefined;
+    const coordinator = this.#o.coordinator;
+    if (!this.#o.dry && coordinator && assessment.outcome === 'run' && assessment.fingerprint) {
+      release = await coordinator.acquire(assessment.fingerprint);
+      // Another run computed this very fingerprint meanwhile: it is in the run-cache now.
+      if (!release) assessment = await assess();
     }
+    try {
+      await this.#decide(stage, assessment, end);
+    } finally {
+      release?.();
+    }
+  }
+
+  async #decide(
+    stage: StagePlan,
+    assessment: Assessment,
+    end: (o: StageOutcome, r: readonly Reason[], attempts?: number) => void,
+  ): Promise<void> {
 
     if (this.#o.dry) {
       // In a dry run, a stage downstream of a change would run even if it looks fresh now.
@@ -230,8 +262,9 @@ class Run {
     let attempt = 0;
     for (;;) {
       attempt++;
+      const freeSlot = await this.#o.slots?.acquire();
       this.#o.emit({type: 'stage-start', time: Date.now(), stage: stage.name, attempt});
-      const failure = await this.#runOnce(stage);
+      const failure = await this.#runOnce(stage).finally(() => freeSlot?.());
       if (!failure) {
         const outs = await this.#saveOutputs(stage);
         if (!outs.ok) return this.#fail(end, [outs.reason], attempt);
