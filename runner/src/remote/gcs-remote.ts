@@ -35,6 +35,8 @@ export interface GcsRemoteOptions {
    */
   readonly storage?: Storage;
   readonly retry?: RetryPolicy;
+  /** Objects per listing page (the API's maximum, 1000, by default). */
+  readonly pageSize?: number;
 }
 
 /** Creates the default client; exported so benchmarks compare against the same configuration. */
@@ -46,6 +48,7 @@ export function defaultStorage(): Storage {
 export class GcsRemote implements RemoteStore {
   private readonly bucket: Bucket;
   private readonly retry: RetryPolicy;
+  private readonly pageSize: number;
 
   constructor(
     private readonly location: GsLocation,
@@ -53,6 +56,7 @@ export class GcsRemote implements RemoteStore {
   ) {
     this.bucket = (options.storage ?? defaultStorage()).bucket(location.bucket);
     this.retry = options.retry ?? DEFAULT_RETRY;
+    this.pageSize = options.pageSize ?? PAGE_SIZE;
   }
 
   get url(): string {
@@ -109,7 +113,7 @@ export class GcsRemote implements RemoteStore {
         this.bucket.getFiles({
           prefix: this.name(prefix),
           autoPaginate: false,
-          maxResults: PAGE_SIZE,
+          maxResults: this.pageSize,
           ...(token ? {pageToken: token} : {}),
         }),
       );

@@ -61,7 +61,10 @@ export function selectOuts(lock: LockRef, stages?: readonly string[]): Result<Ou
   }
   const outs: OutRef[] = [];
   for (const stage of chosen.sort()) {
-    for (const out of lock.stages[stage]?.outs ?? []) {
+    const sorted = [...(lock.stages[stage]?.outs ?? [])].sort((a, b) =>
+      a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
+    );
+    for (const out of sorted) {
       if (isObjectId(out.md5)) outs.push({...out, stage});
     }
   }

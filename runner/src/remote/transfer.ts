@@ -198,7 +198,9 @@ export async function pushObjects(request: TransferRequest): Promise<TransferSum
   };
   await send(toSend.filter((id) => !isDirId(id)));
   // A manifest goes up only once all its files are there.
-  await send(toSend.filter((id) => isDirId(id) && complete([id], expanded, ok)));
+  await send(
+    toSend.filter((id) => isDirId(id) && (expanded.dirs.get(id) ?? []).every((m) => ok.has(m))),
+  );
 
   const ready = records.filter((record) => complete(rootIds(record.outs), expanded, ok));
   const recordResults = await mapSettled(ready, jobs, async (record) => {
