@@ -28,6 +28,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   const app = Fastify({
     logger: options.logger ?? false,
+    disableRequestLogging: !(options.requestLogging ?? false),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     ajv: {
       customOptions: {

@@ -21,6 +21,8 @@ export interface ServeCommandOptions {
   readonly logDir?: string | undefined;
   /** How often to check the model file / alias for changes (ms). */
   readonly pollMs?: number | undefined;
+  /** pino level of the server log (stdout); default info. */
+  readonly logLevel?: 'debug' | 'info' | 'warn' | 'error' | 'silent' | undefined;
   /** Project root; default process.cwd(). */
   readonly cwd?: string | undefined;
 }
@@ -59,7 +61,7 @@ export async function runServe(
       host: options.host,
       port: options.port,
       logDir: resolve(cwd, options.logDir ?? '.runner/serve'),
-      logger: {level: 'info'},
+      logger: {level: options.logLevel ?? 'info'},
     });
   } catch (e) {
     context.printError(startupError(e, source.description));

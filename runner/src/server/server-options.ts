@@ -20,6 +20,8 @@ export interface ServerOptions {
   readonly driftWindow?: number | undefined;
   /** pino options for fastify's logger, or false (the default) for none. */
   readonly logger?: FastifyServerOptions['logger'] | undefined;
+  /** Log every request and answer (default false: /metrics and the prediction log cover them). */
+  readonly requestLogging?: boolean | undefined;
 }
 
 /** Options of {@link startServer}. */
