@@ -7,9 +7,9 @@ import type {PipelinePlan, StagePlan} from '../analysis/plan.js';
 import type {Reason, RunnerEvent, StageOutcome} from '../events/event.js';
 import {hashPath} from '../hashing/hash-path.js';
 import type {LockPath} from '../lock/lock-file.js';
-import {writeLock} from '../lock/lock-file.js';
 import {assessStage, toLockPath, type Assessment} from './assess-stage.js';
 import {lockEntryFor} from './lock-entry.js';
+import {writeLockCached} from './lock-snapshot-cache.js';
 import {commitOutput, OutGuard} from './out-guard.js';
 import {PluginPool} from './plugin-pool.js';
 import {runCommands} from './run-cmd.js';
@@ -56,7 +56,7 @@ export interface ExecuteSummary {
 }
 
 /** How often the lock is written while a long run goes on; it is always written at the end. */
-const LOCK_FLUSH_MS = 2000;
+const LOCK_FLUSH_MS = 5000;
 
 /**
  * Runs the selected stages in dependency order, `jobs` at a time. Each stage ends with exactly
@@ -195,7 +195,6 @@ class Run {
     assessment: Assessment,
     end: (o: StageOutcome, r: readonly Reason[], attempts?: number) => void,
   ): Promise<void> {
-
     if (this.#o.dry) {
       // In a dry run, a stage downstream of a change would run even if it looks fresh now.
       const upstreamChanged = stage.upstream.filter((up) => this.#changed.has(up));
@@ -458,7 +457,12 @@ class Run {
     if (!this.#lockDirty) return;
     this.#lockDirty = false;
     const names = new Set(this.#o.plan.stages.keys());
-    await writeLock(this.#o.state.lockFile, lockSnapshot(this.#o.state, names));
+    const {lockFile, stateRoot} = this.#o.state;
+    await writeLockCached(
+      lockFile,
+      path.join(stateRoot, 'state'),
+      lockSnapshot(this.#o.state, names),
+    );
   }
 }
 

@@ -2,7 +2,8 @@ import path from 'node:path';
 import {ObjectCache} from '../cache/object-cache.js';
 import {RunCache} from '../cache/run-cache.js';
 import {StatCache} from '../hashing/stat-cache.js';
-import {readLock, type LockFile, type LockStage} from '../lock/lock-file.js';
+import type {LockFile, LockStage} from '../lock/lock-file.js';
+import {readLockCached} from './lock-snapshot-cache.js';
 import {err, ok, type Result} from '../util/result.js';
 
 /** The persistent state a run reads and updates: caches, the stat cache and the lock. */
@@ -24,7 +25,7 @@ export async function openWorkspaceState(root: string): Promise<Result<Workspace
   const cacheDir = path.join(stateRoot, 'cache');
   const [statCache, lock] = await Promise.all([
     StatCache.load(path.join(stateRoot, 'state')),
-    readLock(lockFile),
+    readLockCached(lockFile, path.join(stateRoot, 'state')),
   ]);
   if (!lock.ok) return err(lock.error);
   return ok({
