@@ -3,7 +3,7 @@ import {readdirSync, statSync} from 'node:fs';
 import path from 'node:path';
 import type {ObjectCache} from '../cache/object-cache.js';
 import {manifestHash, manifestText, type ManifestEntry} from './dir-manifest.js';
-import {md5File} from './md5-file.js';
+import {md5File, md5SmallFileSync, SMALL_FILE_BYTES} from './md5-file.js';
 import type {StatCache} from './stat-cache.js';
 
 /** The hash of a workspace path (a file or a directory). */
@@ -87,7 +87,8 @@ async function hashFile(absPath: string, st: BigIntStats, statCache: StatCache):
   let before = st;
   // A file rewritten while we read it would get a hash of mixed content: read until stable.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const {md5} = await md5File(absPath);
+    const {md5} =
+      before.size <= BigInt(SMALL_FILE_BYTES) ? md5SmallFileSync(absPath) : await md5File(absPath);
     const after = statSync(absPath, {bigint: true});
     if (sameStat(before, after)) {
       statCache.set(absPath, after, md5);

@@ -4,7 +4,13 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {MD5_CHUNK_BYTES, md5BytesRead, md5File} from './md5-file.js';
+import {
+  MD5_CHUNK_BYTES,
+  md5BytesRead,
+  md5File,
+  md5SmallFileSync,
+  SMALL_FILE_BYTES,
+} from './md5-file.js';
 
 let dir: string;
 beforeEach(() => {
@@ -57,5 +63,16 @@ describe('md5File', () => {
 
   it('rejects a missing file', async () => {
     await expect(md5File(path.join(dir, 'nope'))).rejects.toMatchObject({code: 'ENOENT'});
+  });
+});
+
+describe('md5SmallFileSync', () => {
+  it('agrees with md5File and counts the bytes it reads', async () => {
+    const file = path.join(dir, 'small.bin');
+    const bytes = randomBytes(SMALL_FILE_BYTES);
+    writeFileSync(file, bytes);
+    const before = md5BytesRead();
+    expect(md5SmallFileSync(file)).toEqual(await md5File(file));
+    expect(md5BytesRead() - before).toBe(2 * SMALL_FILE_BYTES);
   });
 });
