@@ -273,3 +273,56 @@ describe('the flagship-shaped 7-stage pipeline', () => {
     expect(a.plugin.codeHash).not.toBe(b.plugin.codeHash);
   });
 });
+
+describe('other inputs', () => {
+  test('a missing pipeline file is a diagnostic without a location', async () => {
+    const result = await analyzePipelineIn({file: path.join(root, 'nope', 'pipeline.yaml')}, env);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.map((d) => [d.reason, d.location])).toEqual([
+      ['file-not-found', undefined],
+    ]);
+  });
+
+  test('a plain dvc.yaml is read in DVC format (DVC-only fields accepted)', async () => {
+    const dir = path.join(root, 'dvc-project');
+    mkdirSync(dir, {recursive: true});
+    writeFileSync(path.join(dir, 'params.yaml'), 'train: {k: 3}\n');
+    writeFileSync(
+      path.join(dir, 'dvc.yaml'),
+      `stages:
+  prepare:
+    cmd: python prepare.py
+    outs: [data/prepared.csv]
+    meta: {owner: me}
+  train:
+    cmd:
+      - python train.py --k \${train.k}
+      - echo done
+    deps: [data/prepared.csv]
+    params: [train.k]
+    outs: [model.pkl]
+metrics: [reports/metrics.json]
+`,
+    );
+    const result = await analyzePipelineIn({file: path.join(dir, 'dvc.yaml')}, env);
+    if (!result.ok) throw new Error(result.error.map((d) => d.message).join('\n'));
+    const train = result.value.stages.get('train')!;
+    expect(train.command).toEqual({
+      type: 'cmd',
+      cmd: ['python train.py --k 3', 'echo done'],
+    });
+    expect(train.params).toEqual([{file: 'params.yaml', key: 'train.k', value: 3}]);
+    expect(result.value.remotes.size).toBe(0);
+    expect(result.value.defaultRemote).toBeUndefined();
+    // The runner's own fields are not DVC's.
+    const asRunner = await analyzePipelineIn(
+      {file: path.join(dir, 'dvc.yaml'), format: 'runner'},
+      env,
+    );
+    expect(asRunner.ok ? [] : asRunner.error.map((d) => d.reason)).toEqual([
+      'unknown-field',
+      'unknown-field',
+    ]);
+  });
+});

@@ -118,7 +118,6 @@ export async function analyzePipelineIn(
       locate(file, {offset: 0, length: 0}),
     );
   } else if (stagesEntry?.value.kind === 'map') {
-    const names = new Set<string>();
     for (const entry of stagesEntry.value.entries) {
       if (!STAGE_NAME.test(entry.key)) {
         diagnostics.error(
@@ -136,15 +135,6 @@ export async function analyzePipelineIn(
       const context = {data: globalScope.data, sources: globalScope.sources, locals: {}};
       const instances = expandStage(entry, context, file, diagnostics);
       for (const instance of instances) {
-        if (names.has(instance.name)) {
-          diagnostics.error(
-            'duplicate-stage',
-            `Stage "${instance.name}" is defined twice. Rename one of them.`,
-            locate(file, instance.keySpan),
-          );
-          continue;
-        }
-        names.add(instance.name);
         const draft = buildStage(instance, {
           root,
           file,

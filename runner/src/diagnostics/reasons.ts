@@ -13,7 +13,6 @@ export const REASONS = [
   'invalid-value',
   'missing-field',
   'invalid-stage-name',
-  'duplicate-stage',
   'cmd-and-uses',
   'missing-command',
   'with-without-uses',
