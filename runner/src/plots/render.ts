@@ -2,6 +2,7 @@ import {Resvg} from '@resvg/resvg-js';
 import {parse, View} from 'vega';
 import {compile, type TopLevelSpec} from 'vega-lite';
 import {plotFonts, type PlotFonts} from './fonts.js';
+import {useFontMetrics} from './text-metrics.js';
 
 /** A Vega-Lite spec with every `data.url` already inlined (see load-specs.ts). */
 export type PlotSpec = Record<string, unknown>;
@@ -14,6 +15,7 @@ export const DEFAULT_PNG_SCALE = 2;
  * family is pinned so the rasteriser finds exactly the font it was told to load.
  */
 export async function renderSvg(spec: PlotSpec, fonts: PlotFonts = plotFonts()): Promise<string> {
+  useFontMetrics(fonts);
   const withFont = withFontConfig(spec, fonts.family);
   const vegaSpec = compile(withFont as unknown as TopLevelSpec).spec;
   const view = new View(parse(vegaSpec), {renderer: 'none'});
