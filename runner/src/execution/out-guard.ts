@@ -1,4 +1,4 @@
-import {mkdir, readdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
+import {lstat, mkdir, readdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 
 interface BackupEntry {
@@ -18,6 +18,7 @@ export class OutGuard {
   readonly #entries: BackupEntry[] = [];
   /** Every out the command may write, moved or not. */
   readonly #targets: string[];
+  #hasDir = false;
 
   private constructor(dir: string, targets: string[]) {
     this.#dir = dir;
@@ -33,24 +34,25 @@ export class OutGuard {
       backupRoot,
       `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
     );
-    const guard = new OutGuard(
-      dir,
-      outs.map((out) => path.join(root, out)),
-    );
-    const entries: BackupEntry[] = outs.map((out, i) => ({
-      target: path.join(root, out),
-      backup: path.join(dir, String(i)),
-    }));
+    const targets = outs.map((out) => path.join(root, out));
+    const guard = new OutGuard(dir, targets);
+    const existing: BackupEntry[] = [];
+    for (const [i, target] of targets.entries()) {
+      if (await exists(target)) existing.push({target, backup: path.join(dir, String(i))});
+      else await mkdir(path.dirname(target), {recursive: true});
+    }
+    // Nothing to protect (a first run): no backup folder, no manifest.
+    if (existing.length === 0) return guard;
     await mkdir(dir, {recursive: true});
-    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(entries));
-    for (const entry of entries) {
+    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(existing));
+    guard.#hasDir = true;
+    for (const entry of existing) {
       try {
         await rename(entry.target, entry.backup);
         guard.#entries.push(entry);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       }
-      await mkdir(path.dirname(entry.target), {recursive: true});
     }
     return guard;
   }
@@ -59,12 +61,12 @@ export class OutGuard {
   async restore(): Promise<void> {
     for (const target of this.#targets) await rm(target, {recursive: true, force: true});
     for (const entry of this.#entries) await rename(entry.backup, entry.target);
-    await rm(this.#dir, {recursive: true, force: true});
+    if (this.#hasDir) await rm(this.#dir, {recursive: true, force: true});
   }
 
   /** The command succeeded: the previous outs are no longer needed (they are in the cache). */
   async discard(): Promise<void> {
-    await rm(this.#dir, {recursive: true, force: true});
+    if (this.#hasDir) await rm(this.#dir, {recursive: true, force: true});
   }
 }
 
@@ -123,4 +125,13 @@ export async function commitOutput(
   }
   await rename(tempPath, target);
   if (hadOld) await rm(old, {recursive: true, force: true});
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await lstat(p);
+    return true;
+  } catch {
+    return false;
+  }
 }
