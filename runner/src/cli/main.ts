@@ -12,6 +12,11 @@ Commands:
   validate               check pipeline.yaml and print every problem
   plugins list           the built-in stage plugins
   exp                    experiments: run variants and grids, compare, apply, share
+  metrics show|diff      metrics of the workspace and git revisions
+  params diff            params changed between revisions
+  plots show|diff        the pipeline's plots as PNG, SVG and HTML
+  report --base REV      the pull-request report (markdown + plots)
+  export dvc|airflow|argo|github   the pipeline in another tool's format
 
 Run \`runner <command> --help\` for a command's options.
 `;
@@ -26,6 +31,26 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import('./commands/validate.js')).validate,
   plugins: async () => (await import('./commands/plugins.js')).plugins,
   exp: async () => (await import('./commands/exp.js')).exp,
+  metrics: async () => (await import('../report/cli.js')).metricsCli,
+  params: async () => (await import('../report/cli.js')).paramsCli,
+  plots: async () => (await import('../report/cli.js')).plotsCli,
+  report: async () => (await import('../report/cli.js')).reportCli,
+  export: async () => exportCommand,
+};
+
+/** `export dvc` and `export airflow|argo|github` live in two modules. */
+const exportCommand: Command = async (argv, cwd) => {
+  if (argv[0] === 'dvc') return (await import('../export/cli.js')).exportCli(argv, cwd);
+  if (argv[0] === undefined || argv[0] === '--help' || argv[0] === '-h') {
+    const [{EXPORT_HELP: dvcHelp}, {EXPORT_HELP: enginesHelp}] = await Promise.all([
+      import('../export/cli.js'),
+      import('../export/command.js'),
+    ]);
+    out(`${dvcHelp}
+${enginesHelp}`);
+    return argv[0] === undefined ? EXIT.usage : EXIT.ok;
+  }
+  return (await import('../export/command.js')).exportMain(argv, cwd);
 };
 
 export async function main(argv: readonly string[], cwd: string = process.cwd()): Promise<number> {
