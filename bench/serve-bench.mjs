@@ -76,7 +76,15 @@ function transpile(folders, files) {
 
 function startOurs() {
   const out = transpile(
-    ['runner/src/server', 'runner/src/model', 'runner/src/config'],
+    [
+      'runner/src/server',
+      'runner/src/model',
+      'runner/src/config',
+      'runner/src/registry',
+      'runner/src/remote',
+      'runner/src/hashing',
+      'runner/src/util',
+    ],
     ['schemas/model.schema.json'],
   );
   const script = path.join(out, 'bench-server.mjs');

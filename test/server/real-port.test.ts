@@ -42,7 +42,15 @@ describe('SIGTERM', () => {
   let child: {outDir: string; cleanup: () => void};
   beforeAll(() => {
     child = transpileForChild(
-      ['runner/src/server', 'runner/src/model', 'runner/src/config'],
+      [
+        'runner/src/server',
+        'runner/src/model',
+        'runner/src/config',
+        'runner/src/registry',
+        'runner/src/remote',
+        'runner/src/hashing',
+        'runner/src/util',
+      ],
       ['schemas/model.schema.json'],
     );
   });

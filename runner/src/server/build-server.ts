@@ -1,4 +1,4 @@
-import Fastify, {type FastifyInstance} from 'fastify';
+import Fastify, {LogController, type FastifyInstance} from 'fastify';
 import {ModelSlot} from './model-source/model-slot.js';
 import {PredictionMonitor} from './prediction-log/prediction-monitor.js';
 import healthRoute from './routes/health-route.js';
@@ -28,7 +28,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   const app = Fastify({
     logger: options.logger ?? false,
-    disableRequestLogging: !(options.requestLogging ?? false),
+    logController: new LogController({disableRequestLogging: !(options.requestLogging ?? false)}),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     ajv: {
       customOptions: {

@@ -11,6 +11,7 @@ export {
   type RegistryReader,
 } from './model-source/alias-model-source.js';
 export type {ModelFiles} from './model-source/load-model-files.js';
+export {remoteRegistryReader} from './model-source/remote-registry-reader.js';
 export type {DriftReport, FeatureDrift} from './drift/drift-report.js';
 export {
   renderServerSchemas,
