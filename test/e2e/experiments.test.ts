@@ -88,4 +88,23 @@ describe('experiments on the embedded sample', () => {
     const after = await rig.run('repro', '--json');
     expect(new Set(Object.values(outcomes(after)))).toEqual(new Set(['fresh']));
   });
+
+  it('exp plot draws the parallel-coordinates and metric-versus-param plots', async () => {
+    const result = await rig.run('exp', 'plot', '--out', 'plots');
+    expect(result.code).toBe(0);
+    for (const name of ['parallel-coordinates.png', 'silhouette-by-train.k.png']) {
+      const png = await readFile(path.join(rig.dir, 'plots', name));
+      expect(png.subarray(1, 4).toString()).toBe('PNG');
+      const width = png.readUInt32BE(16);
+      const height = png.readUInt32BE(20);
+      expect(width).toBeGreaterThan(400);
+      expect(height).toBeGreaterThan(300);
+    }
+    const spec = JSON.parse(await rig.read('plots/parallel-coordinates.vl.json')) as {
+      layer: {data: {values: {axis: string}[]}}[];
+    };
+    expect(new Set(spec.layer[1]?.data.values.map((v) => v.axis))).toEqual(
+      new Set(['train.k', 'silhouette', 'davies_bouldin', 'calinski_harabasz', 'inertia']),
+    );
+  });
 });
