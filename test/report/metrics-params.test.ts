@@ -236,6 +236,10 @@ describe('formatting and directions', () => {
     expect(directionOf('sizes.2')).toBe('neutral');
     expect(directionOf('n_clusters')).toBe('neutral');
     expect(directionOf('n_samples')).toBe('neutral');
+    expect(directionOf('rows_after.2_drop_duplicates')).toBe('neutral');
+    expect(directionOf('best_k')).toBe('neutral');
+    expect(directionOf('silhouette.3')).toBe('higher');
+    expect(directionOf('inertia.3')).toBe('lower');
     expect(directionOf('shares.1')).toBe('neutral');
     expect(directionOf('explained_variance_ratio.0')).toBe('neutral');
     expect(directionOf('silhouette', {silhouette: 'lower'})).toBe('lower');

@@ -51,14 +51,12 @@ describe('runner report', () => {
       '-0.0451',
       '▼ better',
     ]);
-    expect(tableRow(markdown, 'rows.final')).toEqual([
-      'metrics/cleaning.json',
-      'rows.final',
-      '3702',
-      '3702',
-      '0',
-      '',
-    ]);
+    // Unchanged nested values are summarised, not listed; changed ones are listed.
+    expect(tableRow(markdown, 'rows.final')).toBeUndefined();
+    expect(markdown).toContain(
+      '4 unchanged nested values not shown (`runner metrics diff HEAD~1 --all`).',
+    );
+    expect(tableRow(markdown, 'sizes.0')?.slice(2)).toEqual(['296', '254', '-42', '▼']);
     expect(markdown).toMatch(
       /\| Path \| Metric \| HEAD~1 \([0-9a-f]{7}\) \| workspace \| Change \|/,
     );

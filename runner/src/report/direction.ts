@@ -40,6 +40,8 @@ const NEUTRAL = new Set([
   'explained_variance',
   'explained_variance_ratio',
   'explained_variance_total',
+  'best_k',
+  'customers',
   'rows',
   'count',
   'n',
@@ -55,8 +57,10 @@ export function directionOf(key: string, overrides: DirectionOverrides = {}): Me
   if (configured) return configured;
   if (LOWER_IS_BETTER.has(last) || /_(loss|error|ms|seconds)$/.test(last)) return 'lower';
   if (
-    named.some((segment) => NEUTRAL.has(segment.toLowerCase())) ||
-    /^(n|num)_|_(count|rows|size)$/.test(last)
+    named.some((segment) => {
+      const lower = segment.toLowerCase();
+      return NEUTRAL.has(lower) || /^(n|num|rows)_|_(count|rows|size|k)$/.test(lower);
+    })
   ) {
     return 'neutral';
   }

@@ -12,7 +12,7 @@ import type {DirectionOverrides} from './direction.js';
 import {captureFailure, type ReportProblem} from './failure.js';
 import {readLastRun, renderStageOutcomes, LAST_RUN_FILE, type LastRun} from './last-run.js';
 import {planMermaid} from './mermaid.js';
-import {diffMetrics, loadMetrics, type MetricsSnapshot} from './metrics.js';
+import {diffMetrics, loadMetrics, type MetricDiffRow, type MetricsSnapshot} from './metrics.js';
 import {diffParams, loadParams, paramsFilesOf} from './params.js';
 import {renderMetricsDiff, renderParamsDiff} from './render-tables.js';
 import {openRevision, WORKSPACE, type FetchObject, type Revision} from './revision.js';
@@ -94,9 +94,7 @@ export function writeReport(options: ReportOptions): Promise<Result<WrittenRepor
       `## ${options.title ?? 'Pipeline report'}\n`,
       `Base \`${labels.base}\` → head \`${labels.head}\`.\n`,
       '### Metrics\n',
-      metricRows.length > 0
-        ? renderMetricsDiff(metricRows, labels, format)
-        : 'No metrics declared in the pipeline.\n',
+      metricsSection(metricRows, labels, format, options.base),
       missingMetrics(baseMetrics, headMetrics),
       '### Params\n',
       paramRows.length > 0 ? renderParamsDiff(paramRows, labels, format) : 'No params changed.\n',
@@ -121,6 +119,26 @@ export function writeReport(options: ReportOptions): Promise<Result<WrittenRepor
       changedParams: paramRows.length,
     };
   });
+}
+
+/**
+ * Top-level metrics always (a reviewer wants the headline numbers even when unchanged); nested
+ * values (per-cluster sizes, per-k sweeps) only when they changed, or the table runs long.
+ */
+function metricsSection(
+  rows: readonly MetricDiffRow[],
+  labels: {base: string; head: string},
+  format: {format: 'md'; precision?: number},
+  base: string,
+): string {
+  if (rows.length === 0) return 'No metrics declared in the pipeline.\n';
+  const shown = rows.filter((row) => row.change !== 'same' || !row.key.includes('.'));
+  const hidden = rows.length - shown.length;
+  const note =
+    hidden > 0
+      ? `\n${hidden} unchanged nested values not shown (\`runner metrics diff ${base} --all\`).\n`
+      : '';
+  return renderMetricsDiff(shown, labels, format) + note;
 }
 
 function plotsSection(
@@ -149,7 +167,7 @@ function missingMetrics(base: MetricsSnapshot, head: MetricsSnapshot): string {
     ...base.missing.map(({path, why}) => `> ${path} at ${base.label}: ${why}`),
     ...head.missing.map(({path, why}) => `> ${path} at ${head.label}: ${why}`),
   ];
-  return lines.length > 0 ? `\n${lines.join('\n')}\n` : '';
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 
 function outcomesOf(run: LastRun | undefined): Map<string, StageOutcome> {
