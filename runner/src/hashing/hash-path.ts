@@ -65,15 +65,22 @@ export async function hashPath(
   const files: {abs: string; rel: string; st: BigIntStats}[] = [];
   walk(absPath, '', st, new Set(), files);
   const entries: ManifestEntry[] = new Array<ManifestEntry>(files.length);
+  // Files the stat cache vouches for need no promise at all (the whole folder, on a no-op run).
+  const misses: number[] = [];
+  files.forEach((file, i) => {
+    const known = statCache.get(file.abs, file.st);
+    if (known === undefined) misses.push(i);
+    else entries[i] = {relpath: file.rel, md5: known};
+  });
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < files.length) {
-      const i = next++;
+    while (next < misses.length) {
+      const i = misses[next++]!;
       const file = files[i]!;
       entries[i] = {relpath: file.rel, md5: await hashFile(file.abs, file.st, statCache)};
     }
   };
-  await Promise.all(Array.from({length: Math.min(HASH_CONCURRENCY, files.length)}, worker));
+  await Promise.all(Array.from({length: Math.min(HASH_CONCURRENCY, misses.length)}, worker));
   const text = manifestText(entries);
   const md5 = manifestHash(text);
   if (cache !== undefined) await cache.putManifest(md5, text);

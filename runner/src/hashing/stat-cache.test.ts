@@ -158,7 +158,7 @@ describe('StatCache', () => {
 
   it.each([
     ['not JSON', '{"schema":1,"entr'],
-    ['another schema', '{"schema":2,"entries":{}}'],
+    ['another schema', '{"schema":1,"entries":{}}'],
     ['null', 'null'],
   ])('starts empty from a file that is %s', async (_name, text) => {
     const file = fileAged('a.txt', 'alpha', 60_000);
@@ -171,7 +171,7 @@ describe('StatCache', () => {
     expect(reloaded.get(file, bigStat(file))).toBeUndefined();
   });
 
-  it('skips malformed entries and keeps the others', async () => {
+  it('ignores malformed entries and keeps the others', async () => {
     const file = fileAged('a.txt', 'alpha', 60_000);
     const cache = await StatCache.load(stateDir);
     cache.set(file, bigStat(file), MD5);
@@ -179,10 +179,16 @@ describe('StatCache', () => {
     const stored = JSON.parse(readFileSync(path.join(stateDir, STAT_CACHE_FILE), 'utf8')) as {
       entries: Record<string, unknown>;
     };
-    stored.entries['/bad'] = ['1', 2];
+    const other = fileAged('b.txt', 'beta', 60_000);
+    const otherStat = bigStat(other);
+    const key = `${otherStat.ino} ${otherStat.size} ${otherStat.mtimeNs} ${otherStat.ctimeNs} `;
+    stored.entries[other] = `${key}not-an-md5 ${Date.now()}`;
+    stored.entries['constructor'] = ['1', 2];
     writeFileSync(path.join(stateDir, STAT_CACHE_FILE), JSON.stringify(stored));
     const reloaded = await StatCache.load(stateDir);
-    expect(reloaded.size).toBe(1);
     expect(reloaded.get(file, bigStat(file))).toBe(MD5);
+    expect(reloaded.get(other, otherStat)).toBeUndefined();
+    expect(reloaded.get('constructor', otherStat)).toBeUndefined();
+    expect(reloaded.get('toString', otherStat)).toBeUndefined();
   });
 });
