@@ -124,9 +124,54 @@ async function exportCommand(kind: string, argv: readonly string[], cwd: string)
   if (values.check && values.out === undefined) {
     throw new UsageError(`runner export ${kind}: --check compares with a file: add --out FILE.`);
   }
-  const plan = await loadPlan(cwd, values.file, []);
-  if (!plan) return EXIT.usage;
+  const rendered = await renderWith(kind, values, cwd);
+  if (!rendered) return EXIT.usage;
+  const {text, outFile, source, regenerate} = rendered;
+  if (!outFile) {
+    out(text);
+    return EXIT.ok;
+  }
+  const shown = posixRelative(cwd, outFile);
+  if (values.check) return check(outFile, shown, text, source.structure, regenerate);
+  await mkdir(path.dirname(outFile), {recursive: true});
+  await writeFileAtomic(outFile, text);
+  out(
+    `Wrote ${shown}: ${source.plan.order.length} tasks, structure ${source.structure.slice(0, 12)}.\n`,
+  );
+  return EXIT.ok;
+}
 
+type Values = ReturnType<typeof parseOptions>;
+
+/** What `runner export KIND ...` writes, and where. */
+export interface RenderedExport {
+  readonly text: string;
+  /** Absolute path from --out; undefined when printing. */
+  readonly outFile: string | undefined;
+  readonly source: ExportSource;
+  /** The command line in the file's header. */
+  readonly regenerate: string;
+}
+
+/**
+ * The file `runner export KIND argv` (run in `cwd`) would write, without writing it. Undefined
+ * when the pipeline is invalid (its diagnostics are printed); a UsageError for bad options.
+ */
+export function renderExport(
+  kind: ExportKind,
+  argv: readonly string[],
+  cwd: string,
+): Promise<RenderedExport | undefined> {
+  return renderWith(kind, parseOptions(kind, argv), cwd);
+}
+
+async function renderWith(
+  kind: ExportKind,
+  values: Values,
+  cwd: string,
+): Promise<RenderedExport | undefined> {
+  const plan = await loadPlan(cwd, values.file, []);
+  if (!plan) return undefined;
   const remote = checkRemote(kind, plan, values.remote, values.check !== true);
   const source: ExportSource = {
     plan,
@@ -139,20 +184,8 @@ async function exportCommand(kind: string, argv: readonly string[], cwd: string)
     (outFile ? path.basename(outFile).replace(/\.[^.]+$/, '') : path.basename(plan.root));
   const regenerate = regenerateCommand(kind, cwd, values);
   const text = render(kind, source, {name, remote, regenerate, values});
-
-  if (!outFile) {
-    out(text);
-    return EXIT.ok;
-  }
-  const shown = posixRelative(cwd, outFile);
-  if (values.check) return check(outFile, shown, text, source.structure, regenerate);
-  await mkdir(path.dirname(outFile), {recursive: true});
-  await writeFileAtomic(outFile, text);
-  out(`Wrote ${shown}: ${plan.order.length} tasks, structure ${source.structure.slice(0, 12)}.\n`);
-  return EXIT.ok;
+  return {text, outFile, source, regenerate};
 }
-
-type Values = ReturnType<typeof parseOptions>;
 
 function parseOptions(kind: ExportKind, argv: readonly string[]) {
   let parsed;

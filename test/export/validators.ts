@@ -1,0 +1,48 @@
+import {execFileSync} from 'node:child_process';
+import {existsSync, readFileSync} from 'node:fs';
+import {Ajv2020} from 'ajv/dist/2020.js';
+import {parse} from 'yaml';
+
+/** Debian's python3 (the first python3 on PATH may be another one). */
+export const PYTHON = '/usr/bin/python3';
+export const hasPython = existsSync(PYTHON);
+
+/** Compiles a Python file; returns python's error text, or '' when it compiles. */
+export function pyCompileErrors(file: string): string {
+  try {
+    execFileSync(PYTHON, ['-m', 'py_compile', file], {stdio: 'pipe'});
+    return '';
+  } catch (error) {
+    return String((error as {stderr?: Buffer}).stderr ?? error);
+  }
+}
+
+/** Argo's published schema (argoproj/argo-workflows api/jsonschema/schema.json), shared, not copied. */
+export const argoSchemaFile = '/work/shared/schemas/argo-workflows.schema.json';
+export const hasArgoSchema = existsSync(argoSchemaFile);
+
+let argoValidate: ReturnType<Ajv2020['compile']> | undefined;
+
+/** Errors of a document against Argo's schema (a Workflow must match its top-level oneOf). */
+export function argoSchemaErrors(document: unknown): string[] {
+  argoValidate ??= new Ajv2020({strict: false}).compile(
+    JSON.parse(readFileSync(argoSchemaFile, 'utf8')) as object,
+  );
+  if (argoValidate(document)) return [];
+  return (argoValidate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`);
+}
+
+interface GithubWorkflow {
+  on: Record<string, unknown>;
+  jobs: Record<string, {needs?: string[]; steps: {uses?: string; run?: string}[]}>;
+}
+
+/** Parses a GitHub workflow; lists every `needs` that names no job. */
+export function githubProblems(text: string): {workflow: GithubWorkflow; problems: string[]} {
+  const workflow = parse(text) as GithubWorkflow;
+  const ids = new Set(Object.keys(workflow.jobs));
+  const problems = Object.entries(workflow.jobs).flatMap(([id, job]) =>
+    (job.needs ?? []).filter((need) => !ids.has(need)).map((need) => `${id} needs ${need}`),
+  );
+  return {workflow, problems};
+}
