@@ -38,6 +38,7 @@ export type Reason =
   | {readonly kind: 'plugin-error'; readonly message: string}
   | {readonly kind: 'out-not-produced'; readonly path: string}
   | {readonly kind: 'spawn-error'; readonly message: string}
+  | {readonly kind: 'unavailable'; readonly message: string}
   | {readonly kind: 'internal-error'; readonly message: string};
 
 interface Base {

@@ -38,6 +38,16 @@ export interface ExecuteOptions {
   readonly coordinator?: FingerprintCoordinator;
   /** Limits commands and plugins running at once across such concurrent runs. */
   readonly slots?: Slots;
+  /**
+   * `repro --pull`: brings a fingerprint's run record and objects from the remote into the local
+   * cache; true when the remote had it. Tried before running any stage.
+   */
+  readonly pullRun?: (fingerprint: string) => Promise<boolean>;
+  /**
+   * Stages that may only be fresh or restored, never run: the upstream of a `--single-item
+   * --pull` task, whose outputs the task needs but another task produces.
+   */
+  readonly restoreOnly?: ReadonlySet<string>;
 }
 
 export interface FingerprintCoordinator {
@@ -176,6 +186,17 @@ class Run {
         changedUpstream: this.#o.dry ? stage.upstream.filter((up) => this.#changed.has(up)) : [],
       });
     let assessment = await assess();
+    if (!this.#o.dry && this.#o.pullRun && assessment.outcome === 'run' && assessment.fingerprint) {
+      if (await this.#o.pullRun(assessment.fingerprint)) assessment = await assess();
+    }
+    if (this.#o.restoreOnly?.has(name) && assessment.outcome === 'run' && !this.#o.dry) {
+      return this.#fail(end, [
+        {
+          kind: 'unavailable',
+          message: `${name} would have to run, but only its results were wanted: run it first (its results were not in the cache or the remote)`,
+        },
+      ]);
+    }
     let release: (() => void) | undefined;
     const coordinator = this.#o.coordinator;
     if (!this.#o.dry && coordinator && assessment.outcome === 'run' && assessment.fingerprint) {

@@ -44,6 +44,8 @@ export function describeReason(reason: Reason): string {
       return `did not produce ${reason.path}`;
     case 'spawn-error':
       return reason.message;
+    case 'unavailable':
+      return reason.message;
     case 'internal-error':
       return `internal error: ${reason.message}`;
     default:

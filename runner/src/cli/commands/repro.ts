@@ -5,7 +5,13 @@ import type {RunnerEvent} from '../../events/event.js';
 import {execute} from '../../execution/executor.js';
 import {recoverBackups} from '../../execution/out-guard.js';
 import {selectStages, upstreamClosure} from '../../execution/select-stages.js';
-import {openWorkspaceState} from '../../execution/workspace-state.js';
+import {
+  lockSnapshot,
+  openWorkspaceState,
+  type WorkspaceState,
+} from '../../execution/workspace-state.js';
+import type {PipelinePlan} from '../../analysis/plan.js';
+import type {RemoteStore} from '../../remote/remote-store.js';
 import {acquireProjectLock} from '../../lock/project-lock.js';
 import {fanOut, type Reporter} from '../../reporters/reporter.js';
 import {jsonReporter} from '../../reporters/json-reporter.js';
@@ -13,7 +19,7 @@ import {liveReporter} from '../../reporters/live-reporter.js';
 import {plainReporter} from '../../reporters/plain-reporter.js';
 import {intOption, parse, PIPELINE_OPTIONS} from '../args.js';
 import {loadPlan} from '../load-plan.js';
-import {errOut, EXIT, out} from '../output.js';
+import {errOut, EXIT, out, UsageError} from '../output.js';
 
 export const REPRO_HELP = `Usage: runner repro [targets...] [options]
 
@@ -31,6 +37,10 @@ Options:
       --dry             print what would run and why; change nothing
       --no-run-cache    never restore a stage from the run-cache; run it
   -k, --keep-going      after a failure, run what does not depend on it
+      --pull            restore stages from the remote run-cache instead of running them; with
+                        --single-item, also fetch the upstream results the targets need
+      --push            afterwards, send the results and run records to the remote
+  -r, --remote NAME     the remote for --pull/--push (default: default_remote)
       --wait            if another run holds the project, wait for it (default: exit 3)
       --json            print NDJSON events (docs/events.md) instead of text
   -q, --quiet           no stage output, only one line per stage
@@ -50,6 +60,9 @@ const OPTIONS = {
   'no-run-cache': {type: 'boolean'},
   'keep-going': {type: 'boolean', short: 'k'},
   wait: {type: 'boolean'},
+  pull: {type: 'boolean'},
+  push: {type: 'boolean'},
+  remote: {type: 'string', short: 'r'},
   json: {type: 'boolean'},
   quiet: {type: 'boolean', short: 'q'},
 } as const;
@@ -76,6 +89,21 @@ export async function repro(argv: readonly string[], cwd: string): Promise<numbe
   }
 
   const dry = values.dry === true;
+  const remote =
+    values.pull || values.push ? await openSelectedRemote(plan, values.remote) : undefined;
+  // A stateless task (`--single-item --pull`) also restores what its targets need from upstream.
+  const restoreOnly =
+    values.pull && values['single-item'] === true
+      ? new Set(
+          [...upstreamClosure(plan, selection.value.targets)].filter(
+            (s) => !selection.value.targets.has(s),
+          ),
+        )
+      : new Set<string>();
+  const stages =
+    restoreOnly.size > 0
+      ? plan.order.filter((s) => restoreOnly.has(s) || selection.value.targets.has(s))
+      : selection.value.stages;
   const stateRoot = path.join(plan.root, '.runner');
   await mkdir(stateRoot, {recursive: true});
   const lock = dry
@@ -115,7 +143,7 @@ export async function repro(argv: readonly string[], cwd: string): Promise<numbe
     const summary = await execute({
       plan,
       state: state.value,
-      stages: selection.value.stages,
+      stages,
       forced,
       jobs,
       keepGoing: values['keep-going'] === true,
@@ -123,6 +151,8 @@ export async function repro(argv: readonly string[], cwd: string): Promise<numbe
       useRunCache: values['no-run-cache'] !== true,
       tmpDir,
       signal: controller.signal,
+      restoreOnly,
+      ...(remote && values.pull ? {pullRun: pullRunFrom(plan.root, remote, jobs)} : {}),
       emit: (event) => {
         if (!dry) events.push(event);
         reporter.onEvent(event);
@@ -130,6 +160,19 @@ export async function repro(argv: readonly string[], cwd: string): Promise<numbe
     });
     reporter.close();
     if (!dry) await saveRunEvents(stateRoot, events);
+    if (remote && values.push && !dry) {
+      const pushed = await pushResults(
+        plan,
+        state.value,
+        remote,
+        [...selection.value.targets],
+        jobs,
+      );
+      if (pushed !== undefined) {
+        errOut(`runner repro --push: ${pushed}\n`);
+        return EXIT.stageFailed;
+      }
+    }
     if (summary.interrupted) return EXIT.interrupted;
     return summary.ok ? EXIT.ok : EXIT.stageFailed;
   } finally {
@@ -137,6 +180,44 @@ export async function repro(argv: readonly string[], cwd: string): Promise<numbe
     process.off('SIGTERM', onSignal);
     if (lock?.ok) await lock.value.release();
   }
+}
+
+async function openSelectedRemote(
+  plan: PipelinePlan,
+  name: string | undefined,
+): Promise<RemoteStore> {
+  const {selectRemote} = await import('../../remote/remote-config.js');
+  const remote = selectRemote(plan, name);
+  if (!remote.ok) throw new UsageError(`runner repro: ${remote.error}`);
+  return remote.value;
+}
+
+function pullRunFrom(
+  root: string,
+  remote: RemoteStore,
+  jobs: number,
+): (fingerprint: string) => Promise<boolean> {
+  return async (fingerprint) => {
+    const {fetchRun} = await import('../../remote/transfer-commands.js');
+    const fetched = await fetchRun({root, remote, fingerprint, jobs: jobs * 4});
+    return fetched.ok && fetched.value;
+  };
+}
+
+/** Sends the targets' outs and run records; returns an error text when that failed. */
+async function pushResults(
+  plan: PipelinePlan,
+  state: WorkspaceState,
+  remote: RemoteStore,
+  targets: readonly string[],
+  jobs: number,
+): Promise<string | undefined> {
+  const {runPush} = await import('../../remote/transfer-commands.js');
+  const lock = lockSnapshot(state, new Set(plan.stages.keys()));
+  const stages = targets.filter((t) => lock.stages[t] !== undefined);
+  if (stages.length === 0) return undefined;
+  const pushed = await runPush({root: plan.root, lock, stages, remote, jobs: jobs * 4});
+  return pushed.ok ? undefined : pushed.error.message;
 }
 
 function makeReporter(json: boolean, quiet: boolean): Reporter {
