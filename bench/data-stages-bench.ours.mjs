@@ -1,3 +1,4 @@
+/* global AbortController, performance */
 // Child of data-stages-bench.mjs: runs download -> clean -> rfm -> seasonality in this one
 // process through createStageContext (as a plugin worker would), then prints a JSON line with
 // per-stage times and this process's peak RSS. Usage: node data-stages-bench.ours.mjs URL OUT_DIR THREADS [download-only]
