@@ -1,4 +1,5 @@
 import {
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   renameSync,
@@ -143,6 +144,21 @@ describe('StatCache', () => {
     const merged = await StatCache.load(stateDir);
     expect(merged.get(a, bigStat(a))).toBe(MD5);
     expect(merged.get(b, bigStat(b))).toBe(MD5.replace('0', 'f'));
+  });
+
+  it('does not save entries for temp paths, which are never looked up again', async () => {
+    const runTmp = path.join(dir, '.runner', 'tmp', 'run-1-abcd');
+    mkdirSync(runTmp, {recursive: true});
+    const inRunTmp = path.join(runTmp, 'out.txt');
+    writeFileSync(inRunTmp, 'x');
+    const kept = fileAged('kept.txt', 'kept', 60_000);
+    const cache = await StatCache.load(stateDir);
+    cache.set(inRunTmp, bigStat(inRunTmp), MD5);
+    cache.set(kept, bigStat(kept), MD5);
+    await cache.save();
+    const reloaded = await StatCache.load(stateDir);
+    expect(reloaded.size).toBe(1);
+    expect(reloaded.get(kept, bigStat(kept))).toBe(MD5);
   });
 
   it('forgets a deleted entry on save', async () => {

@@ -105,7 +105,7 @@ export class StatCache {
     if (this.#changed.size === 0 || this.#file === '') return;
     const merged = new Map(Object.entries(await readEntries(this.#file)));
     for (const [key, entry] of this.#changed) {
-      if (entry === null) merged.delete(key);
+      if (entry === null || isTransient(key)) merged.delete(key);
       else merged.set(key, entry);
     }
     const entries = merged.size > MAX_ENTRIES ? newest(merged, MAX_ENTRIES) : merged;
@@ -122,6 +122,17 @@ export class StatCache {
     const loaded = Object.hasOwn(this.#loaded, absPath) ? this.#loaded[absPath] : undefined;
     return typeof loaded === 'string' ? loaded : undefined;
   }
+}
+
+/**
+ * Paths that cannot be looked up again (a run's temp folder, temp files awaiting a rename) would
+ * only grow the file.
+ */
+function isTransient(absPath: string): boolean {
+  return (
+    absPath.includes(`${path.sep}.runner${path.sep}tmp${path.sep}`) ||
+    absPath.includes('.runner-tmp.')
+  );
 }
 
 function statKey(st: BigIntStats): string {
