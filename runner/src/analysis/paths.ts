@@ -47,7 +47,7 @@ export function normaliseProjectPath(
     return {
       ok: false,
       reason: 'path-escapes-root',
-      message: `${what} leaves the project folder (it resolves to "${relative}" from the root). Keep every path inside the project, next to or below the pipeline file.`,
+      message: `${what} leaves the project folder${relative === raw ? '' : ` (it resolves to "${relative}" from the root)`}. Keep every path inside the project, next to or below the pipeline file.`,
     };
   }
   if (relative === '.' || relative === '') {
