@@ -102,38 +102,107 @@ function searchLeft(sorted: Float64Array, value: number): number {
   return lo;
 }
 
+/**
+ * Lloyd's iterations with Hamerly's bounds: a point whose upper bound to its centre is below both
+ * its lower bound to any other centre and half the distance from its centre to the nearest other
+ * one cannot change cluster, so most distances are skipped once clusters settle. The labels of
+ * each iteration are Lloyd's; the final ones come from the exact scoring kernel.
+ */
 function lloyd(x: Matrix, initial: Float64Array, maxIter: number, tol: number): KMeansFit {
   const {rows: n, cols: d, data} = x;
   const k = initial.length / d;
   let centers = Float64Array.from(initial);
   let next = new Float64Array(k * d);
   const labels = new Int32Array(n).fill(-1);
+  const upper = new Float64Array(n);
+  const lower = new Float64Array(n);
+  const half = new Float64Array(k);
+  const moved = new Float64Array(k);
   const counts = new Float64Array(k);
   const dist = new Float64Array(1);
-  const distances = new Float64Array(n);
   let iterations = 0;
+  // Scans every centre for row i: nearest (lower index on ties) and second nearest distances.
+  const scan = (i: number): boolean => {
+    let best = 0;
+    let bestDist = Infinity;
+    let second = Infinity;
+    for (let c = 0; c < k; c++) {
+      const v = squaredDistance(data, i * d, centers, c * d, d);
+      if (v < bestDist) {
+        second = bestDist;
+        bestDist = v;
+        best = c;
+      } else if (v < second) {
+        second = v;
+      }
+    }
+    upper[i] = Math.sqrt(bestDist);
+    lower[i] = Math.sqrt(second);
+    const changed = labels[i] !== best;
+    labels[i] = best;
+    return changed;
+  };
   for (let it = 0; it < maxIter; it++) {
     iterations = it + 1;
     let changed = false;
+    if (it === 0) {
+      for (let i = 0; i < n; i++) scan(i);
+      changed = true;
+    } else {
+      for (let c = 0; c < k; c++) {
+        let nearest = Infinity;
+        for (let o = 0; o < k; o++) {
+          if (o !== c)
+            nearest = Math.min(nearest, squaredDistance(centers, c * d, centers, o * d, d));
+        }
+        half[c] = Math.sqrt(nearest) / 2;
+      }
+      for (let i = 0; i < n; i++) {
+        const a = labels[i] as number;
+        // A relative margin keeps rounding in the bounds from skipping a true near-tie.
+        const m = Math.max(half[a] as number, lower[i] as number) * (1 - 1e-12);
+        if ((upper[i] as number) <= m) continue;
+        upper[i] = Math.sqrt(squaredDistance(data, i * d, centers, a * d, d));
+        if ((upper[i] as number) <= m) continue;
+        if (scan(i)) changed = true;
+      }
+    }
     next.fill(0);
     counts.fill(0);
     for (let i = 0; i < n; i++) {
-      const label = nearestCentroid(data, i * d, centers, k, d, dist);
-      distances[i] = dist[0] as number;
-      if (label !== labels[i]) changed = true;
-      labels[i] = label;
+      const label = labels[i] as number;
       counts[label] = (counts[label] as number) + 1;
       const base = label * d;
       for (let j = 0; j < d; j++)
         next[base + j] = (next[base + j] as number) + (data[i * d + j] as number);
     }
-    relocateEmptyClusters(x, labels, distances, counts, next);
+    if (counts.includes(0)) {
+      const distances = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        distances[i] = squaredDistance(data, i * d, centers, (labels[i] as number) * d, d);
+      }
+      for (const i of relocateEmptyClusters(x, labels, distances, counts, next)) {
+        upper[i] = Infinity;
+        lower[i] = 0;
+      }
+      changed = true;
+    }
     for (let c = 0; c < k; c++) {
       const count = counts[c] as number;
       for (let j = 0; j < d; j++) next[c * d + j] = (next[c * d + j] as number) / count;
     }
     let shift = 0;
-    for (let c = 0; c < k; c++) shift += squaredDistance(next, c * d, centers, c * d, d);
+    let maxMove = 0;
+    for (let c = 0; c < k; c++) {
+      const s = squaredDistance(next, c * d, centers, c * d, d);
+      shift += s;
+      moved[c] = Math.sqrt(s);
+      maxMove = Math.max(maxMove, moved[c] as number);
+    }
+    for (let i = 0; i < n; i++) {
+      upper[i] = (upper[i] as number) + (moved[labels[i] as number] as number);
+      lower[i] = (lower[i] as number) - maxMove;
+    }
     [centers, next] = [next, centers];
     if (!changed) break;
     if (shift <= tol) break;
@@ -157,14 +226,14 @@ function relocateEmptyClusters(
   distances: Float64Array,
   counts: Float64Array,
   sums: Float64Array,
-): void {
+): number[] {
   const d = x.cols;
   const empty: number[] = [];
   counts.forEach((c, i) => {
     if (c === 0) empty.push(i);
   });
-  if (empty.length === 0) return;
-  const far = Array.from(distances.keys())
+  if (empty.length === 0) return [];
+  const far: number[] = Array.from(distances.keys())
     .sort((a, b) => (distances[b] as number) - (distances[a] as number) || a - b)
     .slice(0, empty.length);
   empty.forEach((cluster, e) => {
@@ -179,4 +248,5 @@ function relocateEmptyClusters(
     counts[cluster] = 1;
     labels[i] = cluster;
   });
+  return far;
 }

@@ -106,53 +106,77 @@ export function daviesBouldin(x: Matrix, labels: ArrayLike<number>): number {
 
 /**
  * Mean silhouette (euclidean, scikit-learn's `silhouette_score`) for several labelings of the same
- * rows at once: each pairwise distance is computed once and added to every labeling's per-cluster
- * sums, which makes a k sweep cost about one silhouette. Singleton clusters score 0.
+ * rows at once: each pairwise distance is computed once and summed per cluster for every
+ * labeling, which makes a k sweep cost little more than one silhouette. Every row adds its
+ * distances in ascending row order, as scikit-learn does. Singleton clusters score 0.
  */
 export function silhouettes(x: Matrix, labelings: readonly ArrayLike<number>[]): number[] {
   const n = x.rows;
   const d = x.cols;
   const data = x.data;
-  const ks = labelings.map((labels) => labelCount(labels, n));
-  // sums[l][i * k_l + c] = sum of distances from row i to rows of cluster c under labeling l.
-  const sums = ks.map((k) => new Float64Array(n * k));
-  const labelArrays = labelings.map((l) => Int32Array.from(l));
   const m = labelings.length;
+  const ks = labelings.map((labels) => labelCount(labels, n));
+  const base = new Int32Array(m);
+  let width = 0;
+  ks.forEach((k, l) => {
+    base[l] = width;
+    width += k;
+  });
+  // col[j * m + l]: the slot of row j's cluster under labeling l in a row of per-cluster sums.
+  const col = new Int32Array(n * m);
+  const sizes = new Float64Array(width);
+  labelings.forEach((labels, l) => {
+    for (let j = 0; j < n; j++) {
+      const slot = (base[l] as number) + (labels[j] as number);
+      col[j * m + l] = slot;
+      sizes[slot] = (sizes[slot] as number) + 1;
+    }
+  });
+  // Pairs are visited once (j > i): row j's sums over rows before it wait in `pending`, filled
+  // in ascending order by the earlier rows, so each row's sums still run in ascending order.
+  const pending = new Float64Array(n * width);
+  const sums = new Float64Array(width);
+  const totals = new Array<number>(m).fill(0);
   for (let i = 0; i < n; i++) {
+    sums.set(pending.subarray(i * width, (i + 1) * width));
     const iBase = i * d;
+    const ci = i * m;
     for (let j = i + 1; j < n; j++) {
-      const dist = Math.sqrt(squaredDistance(data, iBase, data, j * d, d));
+      let sq = 0;
+      const jBase = j * d;
+      for (let t = 0; t < d; t++) {
+        const diff = (data[iBase + t] as number) - (data[jBase + t] as number);
+        sq += diff * diff;
+      }
+      const dist = Math.sqrt(sq);
+      const cj = j * m;
       for (let l = 0; l < m; l++) {
-        const k = ks[l] as number;
-        const labels = labelArrays[l] as Int32Array;
-        const s = sums[l] as Float64Array;
-        s[i * k + (labels[j] as number)]! += dist;
-        s[j * k + (labels[i] as number)]! += dist;
+        const slot = col[cj + l] as number;
+        sums[slot] = (sums[slot] as number) + dist;
+      }
+      const row = j * width;
+      for (let l = 0; l < m; l++) {
+        const slot = row + (col[ci + l] as number);
+        pending[slot] = (pending[slot] as number) + dist;
       }
     }
-  }
-  return labelings.map((_, l) => {
-    const k = ks[l] as number;
-    const labels = labelArrays[l] as Int32Array;
-    const s = sums[l] as Float64Array;
-    const sizes = clusterSizes(labels, k);
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      const own = labels[i] as number;
+    for (let l = 0; l < m; l++) {
+      const own = col[i * m + l] as number;
       const ownSize = sizes[own] as number;
       if (ownSize <= 1) continue;
-      const a = (s[i * k + own] as number) / (ownSize - 1);
+      const a = (sums[own] as number) / (ownSize - 1);
       let b = Infinity;
-      for (let c = 0; c < k; c++) {
-        if (c === own || sizes[c] === 0) continue;
-        const mean = (s[i * k + c] as number) / (sizes[c] as number);
+      const end = (base[l] as number) + (ks[l] as number);
+      for (let slot = base[l] as number; slot < end; slot++) {
+        if (slot === own || sizes[slot] === 0) continue;
+        const mean = (sums[slot] as number) / (sizes[slot] as number);
         if (mean < b) b = mean;
       }
       const denom = Math.max(a, b);
-      total += denom === 0 ? 0 : (b - a) / denom;
+      totals[l] = (totals[l] as number) + (denom === 0 ? 0 : (b - a) / denom);
     }
-    return total / n;
-  });
+  }
+  return totals.map((total) => total / n);
 }
 
 /** Mean silhouette of one labeling. */
