@@ -46,6 +46,12 @@ function startServer(): Promise<{server: Server; base: string; hits: Map<string,
       setTimeout(() => res.socket?.destroy(), 20);
       return;
     }
+    if (path === '/stalls.zip') {
+      // headers and a first chunk, then silence
+      res.writeHead(200, {'content-type': 'application/zip', 'content-length': TINY.length});
+      res.write(TINY.subarray(0, 100));
+      return;
+    }
     if (path === '/uci.zip' || (path === '/uci-flaky.zip' && n > 1)) {
       res.writeHead(200, {
         'content-type': 'application/zip',
@@ -137,6 +143,29 @@ describe('download over HTTP (a local server)', () => {
       /HTTP 404 Not Found from http:\/\/127\.0\.0\.1:\d+\/missing\.zip.*not retried/,
     );
     expect(hits.get('/missing.zip')).toBe(1);
+  });
+
+  it('times out a stalled transfer, and retries it', async () => {
+    const {error, out} = await attempt(`${base}/stalls.zip`, {timeoutMs: 1000, retries: 1});
+    expect(error?.message).toMatch(
+      /stalls\.zip: received 100 of \d+ bytes.*no data for 1000 ms.*gave up after 2 attempts/,
+    );
+    // (on a loaded machine the first attempt may time out before its request arrives)
+    expect(hits.get('/stalls.zip')).toBeGreaterThanOrEqual(1);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('stops promptly when the run is aborted', async () => {
+    const controller = new AbortController();
+    const out = join(dir, 'aborted.parquet');
+    const started = runStage(download, {
+      params: {url: `${base}/stalls.zip`, ...fast, timeoutMs: 60_000},
+      outs: [out],
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(new Error('run interrupted')), 200);
+    await expect(started).rejects.toThrow(/interrupted|abort/i);
+    expect(existsSync(out)).toBe(false);
   });
 
   describe.skipIf(!hasUci)('the UCI zip', () => {
