@@ -1,3 +1,4 @@
+/* global performance, AbortController */
 // Child process of bench/ml-bench.mjs: our train + evaluate plugins, from process start to the
 // metrics written. Usage: node bench/ml-bench.ours.mjs FEATURE_DIR OUT_DIR
 const t0 = performance.now();
