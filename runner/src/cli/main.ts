@@ -17,6 +17,10 @@ Commands:
   plots show|diff        the pipeline's plots as PNG, SVG and HTML
   report --base REV      the pull-request report (markdown + plots)
   export dvc|airflow|argo|github   the pipeline in another tool's format
+  push|pull|fetch        artifacts and run records to/from a remote (gs:// or a folder)
+  remote add|list|default   the remotes of pipeline.yaml
+  gc                     remove cache objects nothing refers to (locally or --cloud)
+  models list|promote|rollback   the model registry on the default remote
 
 Run \`runner <command> --help\` for a command's options.
 `;
@@ -36,6 +40,15 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   plots: async () => (await import('../report/cli.js')).plotsCli,
   report: async () => (await import('../report/cli.js')).reportCli,
   export: async () => exportCommand,
+  push: async () => (argv, cwd) =>
+    import('./commands/transfer.js').then((m) => m.transfer('push', argv, cwd)),
+  pull: async () => (argv, cwd) =>
+    import('./commands/transfer.js').then((m) => m.transfer('pull', argv, cwd)),
+  fetch: async () => (argv, cwd) =>
+    import('./commands/transfer.js').then((m) => m.transfer('fetch', argv, cwd)),
+  remote: async () => (await import('./commands/remote.js')).remote,
+  gc: async () => (await import('./commands/gc.js')).gc,
+  models: async () => (await import('./commands/models.js')).models,
 };
 
 /** `export dvc` and `export airflow|argo|github` live in two modules. */

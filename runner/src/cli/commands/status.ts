@@ -18,6 +18,8 @@ Options:
   -f, --file FILE       pipeline file (default: pipeline.yaml, else dvc.yaml)
   -S, --set KEY=VALUE   as for repro
       --json            one JSON document: {"stages": [{"stage", "outcome", "reasons"}], "upToDate"}
+  -c, --cloud           instead: where each out's objects are (local cache, remote, both)
+  -r, --remote NAME     the remote for --cloud (default: default_remote)
   -h, --help            this help
 `;
 
@@ -25,7 +27,7 @@ export async function status(argv: readonly string[], cwd: string): Promise<numb
   const {values, positionals} = parse('status', argv, {
     ...PIPELINE_OPTIONS,
     json: {type: 'boolean'},
-    cloud: {type: 'boolean'},
+    cloud: {type: 'boolean', short: 'c'},
     remote: {type: 'string', short: 'r'},
   });
   if (values.help) {
@@ -49,6 +51,10 @@ export async function status(argv: readonly string[], cwd: string): Promise<numb
   if (!state.ok) {
     errOut(`${state.error}\n`);
     return EXIT.usage;
+  }
+  if (values.cloud) {
+    const {cloudStatus} = await import('./status-cloud.js');
+    return cloudStatus(plan, state.value, positionals, values.remote, values.json === true);
   }
   const stages: {stage: string; outcome: StageOutcome; reasons: readonly Reason[]}[] = [];
   await execute({
