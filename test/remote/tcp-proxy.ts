@@ -18,6 +18,8 @@ export class FlakyProxy {
   bytesUp = 0;
   /** When set, the proxy goes down by itself once this many bytes went up in total. */
   downAfterTotalBytes = Infinity;
+  /** When set, cut limits are lifted once `cuts` reaches this number. */
+  maxCuts = Infinity;
   port = 0;
 
   constructor(private readonly targetPort: number) {}
@@ -48,6 +50,7 @@ export class FlakyProxy {
     this.upLimit = Infinity;
     this.downLimit = Infinity;
     this.downAfterTotalBytes = Infinity;
+    this.maxCuts = Infinity;
   }
 
   private accept(client: Socket): void {
@@ -63,6 +66,10 @@ export class FlakyProxy {
     let received = 0;
     const cut = (): void => {
       this.cuts++;
+      if (this.cuts >= this.maxCuts) {
+        this.upLimit = Infinity;
+        this.downLimit = Infinity;
+      }
       client.resetAndDestroy();
       upstream.destroy();
     };

@@ -53,11 +53,32 @@ export async function writeVerified(
     signal?: AbortSignal;
     /** File mode to set before the rename (cache objects are read-only). */
     mode?: number;
+    /** Fail (as a transient error) when no byte arrives for this long. */
+    stallTimeoutMs?: number;
   },
 ): Promise<void> {
   await mkdir(dirname(finalPath), {recursive: true});
   const partial = partialPathFor(finalPath);
-  const hasher = new HashingCounter(options.onBytes);
+  const stall = options.stallTimeoutMs;
+  let timer: NodeJS.Timeout | undefined;
+  let arm = (): void => undefined;
+  const hasher = new HashingCounter((bytes) => {
+    arm();
+    options.onBytes?.(bytes);
+  });
+  if (stall !== undefined) {
+    // Some HTTP stacks never report a connection reset on a reused keep-alive socket; a
+    // download that stops receiving bytes is treated as a (retryable) reset.
+    arm = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        source.destroy(
+          new RemoteError('transient', `${options.describe}: no data received for ${stall} ms.`),
+        );
+      }, stall);
+    };
+    arm();
+  }
   try {
     await pipeline(
       source,
@@ -79,5 +100,7 @@ export async function writeVerified(
     source.destroy();
     await rm(partial, {force: true});
     throw error;
+  } finally {
+    clearTimeout(timer);
   }
 }

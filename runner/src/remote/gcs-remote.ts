@@ -37,6 +37,8 @@ export interface GcsRemoteOptions {
   readonly retry?: RetryPolicy;
   /** Objects per listing page (the API's maximum, 1000, by default). */
   readonly pageSize?: number;
+  /** A download that receives nothing for this long is retried (default 60 s). */
+  readonly stallTimeoutMs?: number;
 }
 
 /** Creates the default client; exported so benchmarks compare against the same configuration. */
@@ -49,6 +51,7 @@ export class GcsRemote implements RemoteStore {
   private readonly bucket: Bucket;
   private readonly retry: RetryPolicy;
   private readonly pageSize: number;
+  private readonly stallTimeoutMs: number;
 
   constructor(
     private readonly location: GsLocation,
@@ -57,6 +60,7 @@ export class GcsRemote implements RemoteStore {
     this.bucket = (options.storage ?? defaultStorage()).bucket(location.bucket);
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.pageSize = options.pageSize ?? PAGE_SIZE;
+    this.stallTimeoutMs = options.stallTimeoutMs ?? 60_000;
   }
 
   get url(): string {
@@ -174,6 +178,7 @@ export class GcsRemote implements RemoteStore {
       () =>
         writeVerified(this.file(key).createReadStream({validation: false}), localPath, {
           describe: this.describe(key),
+          stallTimeoutMs: this.stallTimeoutMs,
           ...options,
         }),
       options.signal,
