@@ -21,6 +21,7 @@ Commands:
   remote add|list|default   the remotes of pipeline.yaml
   gc                     remove cache objects nothing refers to (locally or --cloud)
   models list|promote|rollback   the model registry on the default remote
+  serve                  the model server (predict, health, metrics, drift)
 
 Run \`runner <command> --help\` for a command's options.
 `;
@@ -49,6 +50,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   remote: async () => (await import('./commands/remote.js')).remote,
   gc: async () => (await import('./commands/gc.js')).gc,
   models: async () => (await import('./commands/models.js')).models,
+  serve: async () => (await import('./commands/serve.js')).serve,
 };
 
 /** `export dvc` and `export airflow|argo|github` live in two modules. */
