@@ -67,6 +67,27 @@ describe('reading files at a revision', () => {
     }
   });
 
+  it('fetches an object the local cache lacks from a remote, into the cache', async () => {
+    const {cpSync, existsSync, mkdirSync} = await import('node:fs');
+    const {openRemote} = await import('../../runner/src/remote/open-remote.js');
+    const {fetchFromRemote} = await import('../../runner/src/report/remote-fetch.js');
+    const files = await openRevision(repo.root, 'HEAD~1');
+    const lock = (await files.read('pipeline.lock')) as {found: true; bytes: Buffer};
+    const md5 = /path: reports\/metrics.json\n\s+md5: (\w+)/.exec(lock.bytes.toString())?.[1] ?? '';
+    const relative = join('files/md5', md5.slice(0, 2), md5.slice(2));
+    const local = join(repo.root, '.runner/cache', relative);
+    const remoteDir = join(repo.root, 'remote-folder');
+    mkdirSync(join(remoteDir, 'files/md5', md5.slice(0, 2)), {recursive: true});
+    cpSync(local, join(remoteDir, relative));
+    rmSync(local);
+    const fetchObject = fetchFromRemote(repo.root, openRemote(remoteDir, repo.root));
+    const outcome = await (
+      await openRevision(repo.root, 'HEAD~1', {fetchObject})
+    ).read('reports/metrics.json');
+    expect(outcome.found && JSON.parse(outcome.bytes.toString())).toEqual(fixtureMetrics('base'));
+    expect(existsSync(local)).toBe(true);
+  });
+
   it('reports an unknown revision as a value with a stable reason', async () => {
     const result = await metricsDiff({
       root: repo.root,

@@ -1,13 +1,17 @@
 import {intOption, parse, PIPELINE_OPTIONS} from '../cli/args.js';
 import {loadPlan} from '../cli/load-plan.js';
 import {EXIT, errOut, out, UsageError} from '../cli/output.js';
+import type {PipelinePlan} from '../analysis/plan.js';
 import type {CombineMode} from '../plots/combine.js';
+import {openRemote} from '../remote/open-remote.js';
 import type {Result} from '../util/result.js';
 import {metricsDiff, metricsShow, paramsDiff} from './commands.js';
 import type {DirectionOverrides, MetricDirection} from './direction.js';
 import type {ReportProblem} from './failure.js';
 import type {OutputFormat} from './format.js';
 import {writeReport} from './pr-report.js';
+import {fetchFromRemote} from './remote-fetch.js';
+import type {FetchObject} from './revision.js';
 
 // CLI adapters with the `(argv, cwd) => exit code` shape of cli/main.ts's COMMANDS table.
 
@@ -91,7 +95,7 @@ export async function metricsCli(argv: readonly string[], cwd: string): Promise<
   if (sub !== 'show' && sub !== 'diff') throw usage('metrics', 'show or diff');
   const plan = await loadPlan(cwd, values.file, values.set);
   if (!plan) return EXIT.usage;
-  const common = {root: plan.root, plan, ...formatOf('metrics', values)};
+  const common = {root: plan.root, plan, ...remoteFallback(plan), ...formatOf('metrics', values)};
   if (sub === 'show') {
     if (revs.length > 1) throw usage('metrics show', 'at most one revision');
     return print('metrics', await metricsShow({...common, ...optional('rev', revs[0])}));
@@ -130,6 +134,7 @@ export async function paramsCli(argv: readonly string[], cwd: string): Promise<n
     await paramsDiff({
       root: plan.root,
       plan,
+      ...remoteFallback(plan),
       ...formatOf('params', values),
       ...optional('a', revs[0]),
       ...optional('b', revs[1]),
@@ -158,6 +163,7 @@ export async function plotsCli(argv: readonly string[], cwd: string): Promise<nu
   const common = {
     root: plan.root,
     plan,
+    ...remoteFallback(plan),
     format: (values.json ? 'json' : values.md ? 'md' : 'text') as OutputFormat,
     out: values.out ?? 'runner_plots',
     ...optional(
@@ -192,6 +198,7 @@ export async function reportCli(argv: readonly string[], cwd: string): Promise<n
   const result = await writeReport({
     root: plan.root,
     plan,
+    ...remoteFallback(plan),
     base: values.base,
     ...optional('head', values.head),
     out: values.out ?? 'reports/pr.md',
@@ -209,6 +216,20 @@ export async function reportCli(argv: readonly string[], cwd: string): Promise<n
     `wrote ${written.markdown} (${written.changedMetrics} metrics changed, ${written.changedParams} params changed, ${written.images.length} plots)\n`,
   );
   return EXIT.ok;
+}
+
+/**
+ * Objects missing from the local cache come from the default remote, so a fresh clone can
+ * still compare with a revision whose outputs it never built. Opened only on a cache miss.
+ */
+function remoteFallback(plan: PipelinePlan): {fetchObject?: FetchObject} {
+  const spec = plan.defaultRemote === undefined ? undefined : plan.remotes.get(plan.defaultRemote);
+  if (!spec) return {};
+  let fetch: FetchObject | undefined;
+  return {
+    fetchObject: (id) =>
+      (fetch ??= fetchFromRemote(plan.root, openRemote(spec.url, plan.root)))(id),
+  };
 }
 
 function formatOf(
