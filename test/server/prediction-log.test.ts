@@ -6,28 +6,28 @@ import {trainingRows} from './fixture.js';
 import {fixtureServer, predict, tempDir} from './helpers.js';
 
 describe('prediction log', () => {
-  it('appends one NDJSON line per instance: time, model version, instance, prediction', async () => {
+  it('appends one NDJSON line per request: time, model version, request and answer as sent', async () => {
     const logDir = tempDir();
     const app = await fixtureServer({logDir});
     const rows = trainingRows.slice(0, 3);
-    const res = await predict(app, {
-      instances: [...rows.map((r) => r.features), {PC1: 1, PC2: 0, PC3: 0, PC4: 0, PC5: 0, PC6: 0}],
-    });
+    const pcs = {PC1: 1, PC2: 0, PC3: 0, PC4: 0, PC5: 0, PC6: 0};
+    const first = await predict(app, {instances: [...rows.map((r) => r.features), pcs]});
+    // Pretty-printed bodies still make one line.
+    const second = await predict(app, JSON.stringify({instances: [pcs]}, null, 2));
+    await predict(app, {instances: []}); // refused requests are not predictions
     await app.monitor.log?.flush();
     const lines = readFileSync(join(logDir, 'predictions.ndjson'), 'utf8').trimEnd().split('\n');
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(2);
     const records = lines.map((l) => JSON.parse(l));
-    const predictions = res.json().predictions;
-    records.forEach((record, i) => {
+    for (const record of records) {
       expect(Date.parse(record.t)).not.toBeNaN();
       expect(record.model).toBe(app.models.current.version);
-      expect(record.cluster).toBe(predictions[i].cluster);
-      expect(record.distance).toBe(predictions[i].distance);
-      expect(record.is_outlier).toBe(predictions[i].is_outlier);
-    });
-    expect(records[0].instance).toEqual(rows[0]!.features);
-    expect(records[3].instance).toEqual({PC1: 1, PC2: 0, PC3: 0, PC4: 0, PC5: 0, PC6: 0});
-    expect(records[3].is_outlier).toBeNull();
+    }
+    expect(records[0].request).toEqual({instances: [...rows.map((r) => r.features), pcs]});
+    expect(records[0].response).toEqual(first.json());
+    expect(records[1].request).toEqual({instances: [pcs]});
+    expect(records[1].response).toEqual(second.json());
+    expect(records[0].response.predictions[3].is_outlier).toBeNull();
   });
 
   it('appends across restarts', async () => {
@@ -38,7 +38,7 @@ describe('prediction log', () => {
       await app.close();
     }
     const lines = readFileSync(join(logDir, 'predictions.ndjson'), 'utf8').trimEnd().split('\n');
-    expect(lines.map((l) => JSON.parse(l).instance)).toEqual([
+    expect(lines.map((l) => JSON.parse(l).request.instances[0])).toEqual([
       trainingRows[0]!.features,
       trainingRows[1]!.features,
     ]);
@@ -57,7 +57,7 @@ describe('prediction log', () => {
       readFileSync(join(logDir, f), 'utf8')
         .trimEnd()
         .split('\n')
-        .map((l) => JSON.parse(l).instance),
+        .map((l) => JSON.parse(l).request.instances[0]),
     );
     expect(kept.length).toBeLessThan(60);
     expect(kept).toEqual(trainingRows.slice(60 - kept.length, 60).map((r) => r.features));

@@ -121,6 +121,6 @@ console.log(JSON.stringify({closed: true}));
     expect(await closedMessage).toEqual({closed: true});
     const log = readFileSync(join(logDir, 'predictions.ndjson'), 'utf8').trim().split('\n');
     expect(log).toHaveLength(1);
-    expect(JSON.parse(log[0]!).instance).toEqual(trainingRows[0]!.features);
+    expect(JSON.parse(log[0]!).request.instances).toEqual([trainingRows[0]!.features]);
   });
 });

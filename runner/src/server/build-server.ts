@@ -9,6 +9,7 @@ import {DEFAULT_MAX_INSTANCES} from './schemas/predict-request.js';
 import bearerAuth from './server-plugins/bearer-auth.js';
 import {installErrorAnswers} from './server-plugins/error-answers.js';
 import metricsPlugin from './server-plugins/metrics-plugin.js';
+import {keepRawJsonBodies} from './server-plugins/raw-json-body.js';
 import modelRegistry from './server-plugins/model-registry.js';
 import {DEFAULT_BODY_LIMIT, DEFAULT_DRIFT_WINDOW, type ServerOptions} from './server-options.js';
 
@@ -45,6 +46,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   // Only JSON: a text/plain body answers 415 instead of failing validation as a string.
   app.removeContentTypeParser(['text/plain']);
+  keepRawJsonBodies(app);
   installErrorAnswers(app);
 
   await app.register(metricsPlugin);

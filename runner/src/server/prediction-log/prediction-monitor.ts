@@ -3,7 +3,6 @@ import type {SegmentationModel} from '../../model/index.js';
 import {driftReport, type DriftReport} from '../drift/drift-report.js';
 import {RecentInputs} from '../drift/recent-inputs.js';
 import type {LoadedModel} from '../model-source/loaded-model.js';
-import type {PredictionBody} from '../schemas/predict-response.js';
 import {readLastLines, RotatingFile, type RotatingFileOptions} from './rotating-file.js';
 
 /** Options of {@link PredictionMonitor}. */
@@ -16,9 +15,10 @@ export interface PredictionMonitorOptions {
 }
 
 /**
- * Remembers what the server predicted: every instance goes to an append-only NDJSON log (one line
- * per instance: time, model version, the instance as posted, the prediction) and, when it came as
- * raw features, into the in-memory window that /drift compares with the training histograms.
+ * Remembers what the server predicted: every answered /predict request goes to an append-only
+ * NDJSON log, one line per request holding the request and the answer exactly as they crossed the
+ * wire (as Vertex AI's request-response logging does), and every instance given as raw features
+ * goes into the in-memory window that /drift compares with the training histograms.
  */
 export class PredictionMonitor {
   readonly log: RotatingFile | undefined;
@@ -40,20 +40,19 @@ export class PredictionMonitor {
     return this.#recent;
   }
 
+  /** Adds one instance given as raw features (in model order) to the drift window. */
+  observe(raw: ArrayLike<number>): void {
+    this.#recent.push(raw);
+  }
+
   /**
-   * Records one scored instance. `raw` is the feature vector in model order, or undefined when
-   * the instance was given as PCA components (those cannot be compared with raw histograms).
+   * Logs one answered request. `requestJson` and `responseJson` are the bodies as received and
+   * sent: reusing them costs no serialisation on the request path. Both are JSON texts, whose
+   * only raw line breaks are whitespace, so flattening those keeps one record per line.
    */
-  record(
-    loaded: LoadedModel,
-    instance: Readonly<Record<string, number>>,
-    raw: ArrayLike<number> | undefined,
-    prediction: PredictionBody,
-    at: string,
-  ): void {
-    if (raw !== undefined) this.#recent.push(raw);
+  logRequest(loaded: LoadedModel, requestJson: string, responseJson: string, at: string): void {
     this.log?.append(
-      `{"t":"${at}","model":"${loaded.version}","instance":${JSON.stringify(instance)},"cluster":${prediction.cluster},"distance":${prediction.distance},"is_outlier":${prediction.is_outlier}}`,
+      `{"t":"${at}","model":"${loaded.version}","request":${oneLine(requestJson)},"response":${oneLine(responseJson)}}`,
     );
   }
 
@@ -69,16 +68,12 @@ export class PredictionMonitor {
   async restore(): Promise<number> {
     if (!this.log) return 0;
     const features = this.#recent.features;
+    // Every line holds at least one instance, so this many lines are enough to fill the window.
     const lines = await readLastLines(this.log.files(), this.options.driftWindow);
-    let restored = 0;
-    for (const line of lines) {
-      const row = rawRow(line, features);
-      if (row) {
-        this.#recent.push(row);
-        restored++;
-      }
-    }
-    return restored;
+    const rows = lines.flatMap((line) => rawRows(line, features));
+    const recent = rows.slice(Math.max(0, rows.length - this.options.driftWindow));
+    for (const row of recent) this.#recent.push(row);
+    return recent.length;
   }
 
   drift(loaded: LoadedModel): DriftReport {
@@ -90,18 +85,26 @@ export class PredictionMonitor {
   }
 }
 
-function rawRow(line: string, features: readonly string[]): number[] | undefined {
-  let instance: unknown;
+function oneLine(json: string): string {
+  return json.includes('\n') || json.includes('\r') ? json.replace(/[\r\n]/g, ' ') : json;
+}
+
+/** The raw-feature instances of one logged request, in model order. */
+function rawRows(line: string, features: readonly string[]): number[][] {
+  let instances: unknown;
   try {
-    instance = (JSON.parse(line) as {instance?: unknown}).instance;
+    instances = (JSON.parse(line) as {request?: {instances?: unknown}}).request?.instances;
   } catch {
-    return undefined; // a torn last line after a crash
+    return []; // a torn last line after a crash
   }
-  if (typeof instance !== 'object' || instance === null) return undefined;
-  const values = instance as Record<string, unknown>;
-  if (Object.keys(values).length !== features.length) return undefined;
-  const row = features.map((f) => values[f]);
-  return row.every((v) => typeof v === 'number' && Number.isFinite(v))
-    ? (row as number[])
-    : undefined;
+  if (!Array.isArray(instances)) return [];
+  const rows: number[][] = [];
+  for (const instance of instances as unknown[]) {
+    if (typeof instance !== 'object' || instance === null) continue;
+    const values = instance as Record<string, unknown>;
+    if (Object.keys(values).length !== features.length) continue;
+    const row = features.map((f) => values[f]);
+    if (row.every((v) => typeof v === 'number' && Number.isFinite(v))) rows.push(row as number[]);
+  }
+  return rows;
 }

@@ -4,6 +4,7 @@ import {badRequest, type RequestProblem} from '../server-plugins/error-answers.j
 import {predictRequestSchema} from '../schemas/predict-request.js';
 import {predictResponseSchema, type PredictionBody} from '../schemas/predict-response.js';
 import {instanceReader, type ReadInstance} from './instance-reader.js';
+import {rawBody} from '../server-plugins/raw-json-body.js';
 
 /** Options of the predict route. */
 export interface PredictRouteOptions {
@@ -43,10 +44,9 @@ const predictRoute: FastifyPluginAsync<PredictRouteOptions> = async (app, {maxIn
       if (problems.length > 0)
         return reply.code(400).send(badRequest('invalid-instances', problems));
 
-      const at = new Date().toISOString();
       const perCluster = new Map<number, number>();
       let outliers = 0;
-      const predictions: PredictionBody[] = read.map((r, i) => {
+      const predictions: PredictionBody[] = read.map((r) => {
         const p = r.kind === 'raw' ? score(model, r.values) : scoreComponents(model, r.values);
         const body: PredictionBody = {
           cluster: p.cluster,
@@ -56,20 +56,17 @@ const predictRoute: FastifyPluginAsync<PredictRouteOptions> = async (app, {maxIn
         };
         perCluster.set(p.cluster, (perCluster.get(p.cluster) ?? 0) + 1);
         if (p.isOutlier === true) outliers++;
-        app.monitor.record(
-          loaded,
-          instances[i] as Record<string, number>,
-          r.kind === 'raw' ? r.values : undefined,
-          body,
-          at,
-        );
+        if (r.kind === 'raw') app.monitor.observe(r.values);
         return body;
       });
       for (const [cluster, count] of perCluster) {
         app.metrics.predictions.inc({cluster: String(cluster)}, count);
       }
       if (outliers > 0) app.metrics.outliers.inc(outliers);
-      return {predictions};
+      // Serialised here (by the response schema's compiled serialiser) so the log reuses the text.
+      const payload = reply.serialize({predictions}) as string;
+      app.monitor.logRequest(loaded, rawBody(request), payload, new Date().toISOString());
+      return reply.type('application/json; charset=utf-8').send(payload);
     },
   );
 };
