@@ -62,30 +62,30 @@ export async function hashPath(
       `${absPath} is ${describe(st)}, not a file or directory`,
     );
   }
-  const files: {abs: string; rel: string; st: BigIntStats}[] = [];
-  walk(absPath, '', st, new Set(), files);
-  const entries: ManifestEntry[] = new Array<ManifestEntry>(files.length);
-  // Files the stat cache vouches for need no promise at all (the whole folder, on a no-op run).
-  const misses: number[] = [];
-  files.forEach((file, i) => {
-    const known = statCache.get(file.abs, file.st);
-    if (known === undefined) misses.push(i);
-    else entries[i] = {relpath: file.rel, md5: known};
+  const entries: ManifestEntry[] = [];
+  // Files the stat cache vouches for are settled during the walk, and their stats dropped at
+  // once (10,000 live BigIntStats cost more in garbage collection than the stats themselves).
+  const misses: {index: number; abs: string; st: BigIntStats}[] = [];
+  let size = 0;
+  walk(absPath, '', st, new Set(), (abs, rel, fileStat) => {
+    size += Number(fileStat.size);
+    const known = statCache.get(abs, fileStat);
+    if (known === undefined) misses.push({index: entries.length, abs, st: fileStat});
+    entries.push({relpath: rel, md5: known ?? ''});
   });
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < misses.length) {
-      const i = misses[next++]!;
-      const file = files[i]!;
-      entries[i] = {relpath: file.rel, md5: await hashFile(file.abs, file.st, statCache)};
+      const miss = misses[next++]!;
+      const relpath = entries[miss.index]!.relpath;
+      entries[miss.index] = {relpath, md5: await hashFile(miss.abs, miss.st, statCache)};
     }
   };
   await Promise.all(Array.from({length: Math.min(HASH_CONCURRENCY, misses.length)}, worker));
   const text = manifestText(entries);
   const md5 = manifestHash(text);
   if (cache !== undefined) await cache.putManifest(md5, text);
-  const size = files.reduce((sum, file) => sum + Number(file.st.size), 0);
-  return {md5, size, nfiles: files.length, isDir: true};
+  return {md5, size, nfiles: entries.length, isDir: true};
 }
 
 async function hashFile(absPath: string, st: BigIntStats, statCache: StatCache): Promise<string> {
@@ -115,7 +115,7 @@ function walk(
   relDir: string,
   dirStat: BigIntStats,
   ancestors: Set<string>,
-  out: {abs: string; rel: string; st: BigIntStats}[],
+  onFile: (abs: string, rel: string, st: BigIntStats) => void,
 ): void {
   const id = `${dirStat.dev}:${dirStat.ino}`;
   if (ancestors.has(id)) {
@@ -150,8 +150,8 @@ function walk(
         `${abs} is ${describe(st)}; only files and folders can be hashed`,
       );
     }
-    if (st.isDirectory()) walk(abs, rel, st, ancestors, out);
-    else if (st.isFile()) out.push({abs, rel, st});
+    if (st.isDirectory()) walk(abs, rel, st, ancestors, onFile);
+    else if (st.isFile()) onFile(abs, rel, st);
     else {
       throw new HashPathError(
         'unsupported-file-type',
