@@ -70,13 +70,26 @@ export function loadYaml(file: string, diagnostics: DiagnosticCollector): Loaded
       location,
     );
   }
-  const root = toLocated(doc, doc.contents, {offset: 0, length: 0}, (key, span) => {
-    diagnostics.error(
-      'duplicate-key',
-      `Duplicate key "${key}": a key may appear only once in a mapping. Remove or rename one of them.`,
-      locate(file, span),
-    );
-  });
+  const root = toLocated(
+    doc,
+    doc.contents,
+    {offset: 0, length: 0},
+    (key, span) => {
+      diagnostics.error(
+        'duplicate-key',
+        `Duplicate key "${key}": a key may appear only once in a mapping. Remove or rename one of them.`,
+        locate(file, span),
+      );
+    },
+    (span) => {
+      fatal = true;
+      diagnostics.error(
+        'yaml-syntax',
+        'The file expands to more than 500,000 values, most likely through nested aliases (*name). Write the values out, or use fewer aliases.',
+        locate(file, span),
+      );
+    },
+  );
   return {file, root: fatal ? undefined : root, exists: true};
 }
 

@@ -1,4 +1,12 @@
-import {isAlias, isMap, isScalar, isSeq, type Document, type Node as YamlNode} from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type Alias,
+  type Document,
+  type Node as YamlNode,
+} from 'yaml';
 
 /** A span of source text: UTF-16 offset and length, as the `yaml` package reports them. */
 export interface Span {
@@ -40,6 +48,9 @@ export interface LScalar {
   readonly value: ScalarValue;
 }
 
+/** More values than any real pipeline has, far fewer than a malicious alias expansion. */
+const MAX_NODES = 500_000;
+
 function spanOf(node: YamlNode | null | undefined, fallback: Span): Span {
   const range = node?.range;
   if (!range) return fallback;
@@ -56,18 +67,39 @@ export function toLocated(
   node: unknown,
   fallback: Span,
   onDuplicateKey: (key: string, keySpan: Span) => void = () => undefined,
+  onTooLarge: (span: Span) => void = () => undefined,
 ): LNode {
   const seen = new Set<unknown>();
+  // Nested aliases can expand exponentially ("billion laughs"); stop long before that hurts.
+  let budget = MAX_NODES;
+  // The outermost alias being expanded: where to point when the budget runs out.
+  let expanding: Span | undefined;
   const convert = (n: unknown, at: Span): LNode => {
-    if (isAlias(n)) {
-      const target = n.resolve(doc);
-      // An alias points at its anchor, but errors belong where the alias is used.
-      if (!target || seen.has(target)) return {kind: 'scalar', span: spanOf(n, at), value: null};
-      seen.add(target);
-      const resolved = convert(target, spanOf(n, at));
-      seen.delete(target);
-      return {...resolved, span: spanOf(n, at)};
+    if (--budget < 0) {
+      if (budget === -1) onTooLarge(expanding ?? at);
+      return {kind: 'scalar', span: at, value: null};
     }
+    if (isAlias(n)) {
+      const outermost = expanding === undefined;
+      if (outermost) expanding = spanOf(n, at);
+      try {
+        return expandAlias(n, at);
+      } finally {
+        if (outermost) expanding = undefined;
+      }
+    }
+    return convertNode(n, at);
+  };
+  const expandAlias = (n: Alias, at: Span): LNode => {
+    const target = n.resolve(doc);
+    // An alias points at its anchor, but errors belong where the alias is used.
+    if (!target || seen.has(target)) return {kind: 'scalar', span: spanOf(n, at), value: null};
+    seen.add(target);
+    const resolved = convert(target, spanOf(n, at));
+    seen.delete(target);
+    return {...resolved, span: spanOf(n, at)};
+  };
+  const convertNode = (n: unknown, at: Span): LNode => {
     if (isMap(n)) {
       const span = spanOf(n, at);
       const entries: LEntry[] = [];

@@ -160,7 +160,16 @@ export async function loadPlugin(
   const cacheKey = `${located.folder}\0${String(located.files)}\0${extra}`;
   let codeHash = hashes.get(cacheKey);
   if (codeHash === undefined) {
-    codeHash = hashPluginFiles(located.folder, located.files, extra);
+    try {
+      codeHash = hashPluginFiles(located.folder, located.files, extra);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      return {
+        ok: false,
+        reason: 'plugin-load-failed',
+        message: `The files of plugin "${uses}" could not be read to fingerprint it (${detail}). Check the permissions of ${shown(root, located.folder)}.`,
+      };
+    }
     hashes.set(cacheKey, codeHash);
   }
   return {

@@ -30,6 +30,7 @@ function getAjv(): Promise<AjvInstance> {
 
 /** Compiles (once per process and schema object) the validator of a plugin's params. */
 async function validatorFor(schema: JsonSchema): Promise<ValidateFunction | string> {
+  if (typeof schema !== 'object' || schema === null) return 'params must be a JSON Schema object';
   const cached = compiled.get(schema);
   if (cached) return cached;
   const instance = await getAjv();
