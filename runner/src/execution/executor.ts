@@ -48,6 +48,8 @@ export interface ExecuteOptions {
    * --pull` task, whose outputs the task needs but another task produces.
    */
   readonly restoreOnly?: ReadonlySet<string>;
+  /** The runner's own diagnostics (`--log-level debug`). */
+  readonly log?: {debug(data: object, message: string): void};
 }
 
 export interface FingerprintCoordinator {
@@ -186,6 +188,15 @@ class Run {
         changedUpstream: this.#o.dry ? stage.upstream.filter((up) => this.#changed.has(up)) : [],
       });
     let assessment = await assess();
+    this.#o.log?.debug(
+      {
+        stage: name,
+        outcome: assessment.outcome,
+        fingerprint: assessment.fingerprint,
+        reasons: assessment.reasons,
+      },
+      'assessed',
+    );
     if (!this.#o.dry && this.#o.pullRun && assessment.outcome === 'run' && assessment.fingerprint) {
       if (await this.#o.pullRun(assessment.fingerprint)) assessment = await assess();
     }

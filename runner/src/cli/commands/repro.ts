@@ -19,6 +19,7 @@ import {liveReporter} from '../../reporters/live-reporter.js';
 import {plainReporter} from '../../reporters/plain-reporter.js';
 import {intOption, parse, PIPELINE_OPTIONS} from '../args.js';
 import {loadPlan} from '../load-plan.js';
+import {runnerLog} from '../runner-log.js';
 import {errOut, EXIT, out, UsageError} from '../output.js';
 
 export const REPRO_HELP = `Usage: runner repro [targets...] [options]
@@ -88,6 +89,7 @@ export async function repro(argv: readonly string[], cwd: string): Promise<numbe
     return EXIT.usage;
   }
 
+  const log = await runnerLog(values['log-level'], 'repro');
   const dry = values.dry === true;
   const remote =
     values.pull || values.push ? await openSelectedRemote(plan, values.remote) : undefined;
@@ -152,6 +154,7 @@ export async function repro(argv: readonly string[], cwd: string): Promise<numbe
       tmpDir,
       signal: controller.signal,
       restoreOnly,
+      log,
       ...(remote && values.pull ? {pullRun: pullRunFrom(plan.root, remote, jobs)} : {}),
       emit: (event) => {
         if (!dry) events.push(event);
