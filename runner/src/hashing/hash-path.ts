@@ -52,8 +52,8 @@ export async function hashPath(
   const st = statOrUndefined(absPath);
   if (st === undefined) return undefined;
   if (st.isFile()) {
-    const md5 = await hashFile(absPath, st, statCache);
-    return {md5, size: Number(st.size), isDir: false};
+    const {md5, size} = await hashFile(absPath, st, statCache);
+    return {md5, size, isDir: false};
   }
   if (!st.isDirectory()) {
     throw new HashPathError(
@@ -66,9 +66,9 @@ export async function hashPath(
   // Files the stat cache vouches for are settled during the walk, and their stats dropped at
   // once (10,000 live BigIntStats cost more in garbage collection than the stats themselves).
   const misses: {index: number; abs: string; st: BigIntStats}[] = [];
-  let size = 0;
+  const sizes: number[] = [];
   walk(absPath, '', st, new Set(), (abs, rel, fileStat) => {
-    size += Number(fileStat.size);
+    sizes.push(Number(fileStat.size));
     const known = statCache.get(abs, fileStat);
     if (known === undefined) misses.push({index: entries.length, abs, st: fileStat});
     entries.push({relpath: rel, md5: known ?? ''});
@@ -78,19 +78,27 @@ export async function hashPath(
     while (next < misses.length) {
       const miss = misses[next++]!;
       const relpath = entries[miss.index]!.relpath;
-      entries[miss.index] = {relpath, md5: await hashFile(miss.abs, miss.st, statCache)};
+      const hashed = await hashFile(miss.abs, miss.st, statCache);
+      entries[miss.index] = {relpath, md5: hashed.md5};
+      sizes[miss.index] = hashed.size;
     }
   };
   await Promise.all(Array.from({length: Math.min(HASH_CONCURRENCY, misses.length)}, worker));
   const text = manifestText(entries);
   const md5 = manifestHash(text);
   if (cache !== undefined) await cache.putManifest(md5, text);
+  const size = sizes.reduce((sum, bytes) => sum + bytes, 0);
   return {md5, size, nfiles: entries.length, isDir: true};
 }
 
-async function hashFile(absPath: string, st: BigIntStats, statCache: StatCache): Promise<string> {
+/** The file's md5 and size, from the stat cache or by reading it. */
+async function hashFile(
+  absPath: string,
+  st: BigIntStats,
+  statCache: StatCache,
+): Promise<{md5: string; size: number}> {
   const known = statCache.get(absPath, st);
-  if (known !== undefined) return known;
+  if (known !== undefined) return {md5: known, size: Number(st.size)};
   let before = st;
   // A file rewritten while we read it would get a hash of mixed content: read until stable.
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -99,7 +107,7 @@ async function hashFile(absPath: string, st: BigIntStats, statCache: StatCache):
     const after = statSync(absPath, {bigint: true});
     if (sameStat(before, after)) {
       statCache.set(absPath, after, md5);
-      return md5;
+      return {md5, size: Number(after.size)};
     }
     before = after;
   }
