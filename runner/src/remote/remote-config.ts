@@ -5,6 +5,7 @@ import {err, ok, type Result} from '../util/result.js';
 import {isGsUrl, parseGsUrl} from './gcs-url.js';
 import {openRemote} from './open-remote.js';
 import {RemoteError, type RemoteStore} from './remote-store.js';
+import {spliceDefault, spliceRemote} from './yaml-splice.js';
 
 /** A remote as `runner remote list` shows it. */
 export interface RemoteConfigEntry {
@@ -15,7 +16,7 @@ export interface RemoteConfigEntry {
 
 const REMOTE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
-async function loadDocument(file: string): Promise<Result<Document, string>> {
+async function loadDocument(file: string): Promise<Result<{doc: Document; text: string}, string>> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -29,7 +30,29 @@ async function loadDocument(file: string): Promise<Result<Document, string>> {
     );
   if (doc.contents !== null && !isMap(doc.contents))
     return err(`${file}: the top level must be a mapping (remotes:, stages:, ...).`);
-  return ok(doc);
+  return ok({doc, text});
+}
+
+/**
+ * Applies an edit by splicing text (formatting kept byte for byte), and checks the result means
+ * what the same edit through the Document API means; when it does not, writes the Document's
+ * output instead (comments kept, spacing normalised).
+ */
+async function writeEdit(
+  file: string,
+  text: string,
+  splice: (text: string, doc: Document) => string | undefined,
+  edit: (doc: Document) => void,
+): Promise<void> {
+  const reference = parseDocument(text);
+  edit(reference);
+  const expected = JSON.stringify(reference.toJS());
+  let next = splice(text, parseDocument(text));
+  if (next !== undefined) {
+    const check = parseDocument(next);
+    if (check.errors.length > 0 || JSON.stringify(check.toJS()) !== expected) next = undefined;
+  }
+  await writeFileAtomic(file, next ?? reference.toString());
 }
 
 function remotesOf(doc: Document): RemoteConfigEntry[] {
@@ -61,8 +84,8 @@ function checkUrl(url: string): string | undefined {
 export async function listRemotes(
   pipelineFile: string,
 ): Promise<Result<RemoteConfigEntry[], string>> {
-  const doc = await loadDocument(pipelineFile);
-  return doc.ok ? ok(remotesOf(doc.value)) : doc;
+  const loaded = await loadDocument(pipelineFile);
+  return loaded.ok ? ok(remotesOf(loaded.value.doc)) : loaded;
 }
 
 /**
@@ -81,23 +104,33 @@ export async function addRemote(
   if (badUrl) return err(badUrl);
   const loaded = await loadDocument(pipelineFile);
   if (!loaded.ok) return loaded;
-  const doc = loaded.value;
+  const {doc, text} = loaded.value;
   if (remotesOf(doc).some((r) => r.name === options.name) && !options.force)
     return err(
       `Remote ${options.name} already exists in ${pipelineFile}; use --force to replace its URL.`,
     );
-  if (!doc.has('remotes')) {
-    // A new section goes before `stages:`, where a reader expects settings.
-    const pair = doc.createPair('remotes', {});
-    const items = isMap(doc.contents) ? doc.contents.items : [];
-    const at = items.findIndex((item) => isScalar(item.key) && item.key.value === 'stages');
-    if (isMap(doc.contents))
-      items.splice(at === -1 ? items.length : at, 0, pair as (typeof items)[number]);
-    else doc.set('remotes', {});
-  }
-  doc.setIn(['remotes', options.name], doc.createNode({url: options.url}));
-  if (options.makeDefault || !doc.has('default_remote')) setDefault(doc, options.name);
-  await writeFileAtomic(pipelineFile, doc.toString());
+  const makeDefault = options.makeDefault === true || !doc.has('default_remote');
+  await writeEdit(
+    pipelineFile,
+    text,
+    (t, d) => {
+      const added = spliceRemote(t, d, options.name, options.url);
+      return added !== undefined && makeDefault
+        ? spliceDefault(added, parseDocument(added), options.name)
+        : added;
+    },
+    (d) => {
+      if (!d.has('remotes')) {
+        // A new section goes before `stages:`, where a reader expects settings.
+        const pair = d.createPair('remotes', {});
+        const items = isMap(d.contents) ? d.contents.items : [];
+        const at = items.findIndex((item) => isScalar(item.key) && item.key.value === 'stages');
+        items.splice(at === -1 ? items.length : at, 0, pair as (typeof items)[number]);
+      }
+      d.setIn(['remotes', options.name], d.createNode({url: options.url}));
+      if (makeDefault) setDefault(d, options.name);
+    },
+  );
   return ok(undefined);
 }
 
@@ -120,13 +153,17 @@ export async function setDefaultRemote(
 ): Promise<Result<void, string>> {
   const loaded = await loadDocument(pipelineFile);
   if (!loaded.ok) return loaded;
-  const known = remotesOf(loaded.value).map((r) => r.name);
+  const known = remotesOf(loaded.value.doc).map((r) => r.name);
   if (!known.includes(name))
     return err(
       `No remote named ${name} in ${pipelineFile} (known: ${known.join(', ') || 'none'}); add it with \`runner remote add ${name} URL\`.`,
     );
-  setDefault(loaded.value, name);
-  await writeFileAtomic(pipelineFile, loaded.value.toString());
+  await writeEdit(
+    pipelineFile,
+    loaded.value.text,
+    (t, d) => spliceDefault(t, d, name),
+    (d) => setDefault(d, name),
+  );
   return ok(undefined);
 }
 
