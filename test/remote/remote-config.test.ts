@@ -66,7 +66,7 @@ describe('remote add / list / default', () => {
     expect((await addRemote(block, {name: 'gcs', url: 'gs://my-bucket/p'})).ok).toBe(true);
     expect((await addRemote(block, {name: 'local', url: '/abs path', force: true})).ok).toBe(true);
     expect(await readFile(block, 'utf8')).toBe(
-      'remotes:\n  local:\n    url: "/abs path"   # here\n  gcs:\n    url: gs://my-bucket/p\ndefault_remote: local\n\n# later\nstages:\n  a:\n    outs: [x]   # c\n',
+      'remotes:\n  local:\n    url: "/abs path"   # here\n  gcs:\n    url: gs://my-bucket/p\ndefault_remote: gcs\n\n# later\nstages:\n  a:\n    outs: [x]   # c\n',
     );
   });
 
