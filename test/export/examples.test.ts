@@ -90,7 +90,7 @@ describe.each(EXAMPLES)('examples: runner export $kind $argv', ({kind, argv}) =>
             : `for attempt in $(seq ${retries + 1}); do\n  ${calls[i]} && exit 0\n  echo "attempt $attempt of ${retries + 1} failed"\ndone\nexit 1\n`;
         }),
       );
-      const stageOf = new Map(jobs.map(([id, job]) => [id, (job as {name: string}).name]));
+      const stageOf = new Map(jobs.map(([id, job]) => [id, job.name]));
       const edges = jobs.flatMap(([id, job]) =>
         (job.needs ?? []).map((n) => `${stageOf.get(n)} -> ${stageOf.get(id)}`),
       );

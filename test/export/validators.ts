@@ -1,5 +1,7 @@
 import {execFileSync} from 'node:child_process';
-import {existsSync, readFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
 import {Ajv2020} from 'ajv/dist/2020.js';
 import {parse} from 'yaml';
 
@@ -7,13 +9,28 @@ import {parse} from 'yaml';
 export const PYTHON = '/usr/bin/python3';
 export const hasPython = existsSync(PYTHON);
 
-/** Compiles a Python file; returns python's error text, or '' when it compiles. */
+/**
+ * What `python3 -m py_compile FILE` checks, with the bytecode written to a temp folder rather
+ * than a __pycache__ beside the file. Returns python's error text, or '' when it compiles.
+ */
 export function pyCompileErrors(file: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'runner-pyc-'));
   try {
-    execFileSync(PYTHON, ['-m', 'py_compile', file], {stdio: 'pipe'});
+    execFileSync(
+      PYTHON,
+      [
+        '-c',
+        'import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)',
+        file,
+        path.join(dir, 'out.pyc'),
+      ],
+      {stdio: 'pipe'},
+    );
     return '';
   } catch (error) {
     return String((error as {stderr?: Buffer}).stderr ?? error);
+  } finally {
+    rmSync(dir, {recursive: true, force: true});
   }
 }
 
@@ -34,7 +51,7 @@ export function argoSchemaErrors(document: unknown): string[] {
 
 interface GithubWorkflow {
   on: Record<string, unknown>;
-  jobs: Record<string, {needs?: string[]; steps: {uses?: string; run?: string}[]}>;
+  jobs: Record<string, {name: string; needs?: string[]; steps: {uses?: string; run?: string}[]}>;
 }
 
 /** Parses a GitHub workflow; lists every `needs` that names no job. */

@@ -68,7 +68,7 @@ export function argoWorkflow(source: ExportSource, options: ArgoOptions): Record
 export function renderArgoWorkflow(source: ExportSource, options: ArgoOptions): string {
   const doc = new Document(argoWorkflow(source, options));
   doc.commentBefore = ` ${headerText(source, 'argo', options.regenerate)}\n Every task is a stateless runner call: it pulls its inputs from the remote and pushes its results.`;
-  return doc.toString({lineWidth: 0, indentSeq: true});
+  return doc.toString({lineWidth: 0, indentSeq: true, singleQuote: true});
 }
 
 function containerTemplate(

@@ -56,7 +56,7 @@ export function githubWorkflow(
 export function renderGithubWorkflow(source: ExportSource, options: GithubOptions): string {
   const doc = new Document(githubWorkflow(source, options));
   doc.commentBefore = ` ${headerText(source, 'github', options.regenerate)}\n Jobs share results only through the remote (secret ${options.credentialsSecret}: a service account key).`;
-  return doc.toString({lineWidth: 0, indentSeq: true, nullStr: ''});
+  return doc.toString({lineWidth: 0, indentSeq: true, nullStr: '', singleQuote: true});
 }
 
 function job(
