@@ -42,4 +42,19 @@ describe('plot rendering', () => {
       expect(facts.inkRatio).toBeGreaterThan(0.01);
     });
   }
+
+  it('collects what Vega-Lite warns about instead of printing it', async () => {
+    const warnings: string[] = [];
+    const svg = await renderSvg(
+      {
+        mark: 'bar',
+        data: {values: [{a: 1}, {a: 2}]},
+        encoding: {x: {field: 'a', type: 'ordinal'}, shape: {field: 'a', type: 'nominal'}},
+      },
+      plotFonts(),
+      warnings,
+    );
+    expect(svg).toContain('<svg');
+    expect(warnings.join('\n')).toMatch(/shape/);
+  });
 });

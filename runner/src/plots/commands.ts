@@ -93,7 +93,12 @@ function describe(
       ) + '\n'
     );
   }
-  const notes = missing.map(({rev, path, why}) => `missing at ${rev}: ${path}: ${why}`);
+  const notes = [
+    ...missing.map(({rev, path, why}) => `missing at ${rev}: ${path}: ${why}`),
+    ...plots.flatMap((plot) =>
+      plot.warnings.map((warning) => `warning: ${plot.source}: ${warning}`),
+    ),
+  ];
   if (format === 'md') {
     const images = plots.map(
       (plot) => `### ${plot.title}\n\n![${plot.title}](${shown(plot.png)})\n`,

@@ -1,5 +1,5 @@
 import {Resvg} from '@resvg/resvg-js';
-import {parse, View} from 'vega';
+import {logger, parse, View, Warn} from 'vega';
 import {compile, type TopLevelSpec} from 'vega-lite';
 import {plotFonts, type PlotFonts} from './fonts.js';
 import {useFontMetrics} from './text-metrics.js';
@@ -12,13 +12,22 @@ export const DEFAULT_PNG_SCALE = 2;
 
 /**
  * Compiles a Vega-Lite spec and draws it to SVG headlessly (no canvas, no browser). The font
- * family is pinned so the rasteriser finds exactly the font it was told to load.
+ * family is pinned so the rasteriser finds exactly the font it was told to load. Vega's
+ * warnings (e.g. a field missing from the data) are appended to `warnings`.
  */
-export async function renderSvg(spec: PlotSpec, fonts: PlotFonts = plotFonts()): Promise<string> {
+export async function renderSvg(
+  spec: PlotSpec,
+  fonts: PlotFonts = plotFonts(),
+  warnings: string[] = [],
+): Promise<string> {
   useFontMetrics(fonts);
+  // Vega and Vega-Lite log to the console by default; the CLI decides what to show.
+  const collect = logger(Warn, undefined, (_method, _level, input) => {
+    warnings.push(input.map((part) => String(part)).join(' '));
+  });
   const withFont = withFontConfig(spec, fonts.family);
-  const vegaSpec = compile(withFont as unknown as TopLevelSpec).spec;
-  const view = new View(parse(vegaSpec), {renderer: 'none'});
+  const vegaSpec = compile(withFont as unknown as TopLevelSpec, {logger: collect}).spec;
+  const view = new View(parse(vegaSpec), {renderer: 'none', logger: collect, logLevel: Warn});
   try {
     return await view.toSVG();
   } finally {

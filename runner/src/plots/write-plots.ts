@@ -21,6 +21,8 @@ export interface WrittenPlot {
   readonly layout: 'overlay' | 'side-by-side' | 'single';
   readonly png: string;
   readonly svg: string;
+  /** What Vega and Vega-Lite warned about while drawing (e.g. an encoding they dropped). */
+  readonly warnings: readonly string[];
 }
 
 /** One plot across revisions, before drawing. */
@@ -83,8 +85,9 @@ export async function writePlots(
         : undefined;
     const title = titleOf(spec, name) + (only ? ` (${only} only)` : '');
     let svg: string;
+    const warnings: string[] = [];
     try {
-      svg = await renderSvg(spec, fonts);
+      svg = await renderSvg(spec, fonts, warnings);
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
       throw new ReportFailure(
@@ -105,6 +108,7 @@ export async function writePlots(
       layout,
       png: `${name}.png`,
       svg: `${name}.svg`,
+      warnings: [...new Set(warnings)],
     });
     html.push({title, source: plot.source, svg});
   }

@@ -157,7 +157,8 @@ function plotsSection(
         : plot.layout === 'side-by-side'
           ? ' (base left, head right)'
           : '';
-    return `#### ${plot.title}${how}\n\n![${plot.title}](${dirName}/${plot.png})\n`;
+    const warnings = plot.warnings.map((warning) => `> ${plot.source}: ${warning}\n`).join('');
+    return `#### ${plot.title}${how}\n\n![${plot.title}](${dirName}/${plot.png})\n${warnings}`;
   });
   return [...images, ...notes].join('\n');
 }
