@@ -137,13 +137,13 @@ const pcRow = (i) =>
 const pcObject = (i) => Object.fromEntries(pcRow(i).map((v, j) => [`PC${j + 1}`, v]));
 const body = (n, row) => JSON.stringify({instances: Array.from({length: n}, (_, i) => row(i))});
 
-async function load(url, requestBody, duration) {
+async function load(url, requestBody, duration, connections = CONNECTIONS) {
   const result = await autocannon({
     url: `${url}/predict`,
     method: 'POST',
     headers: {'content-type': 'application/json'},
     body: requestBody,
-    connections: CONNECTIONS,
+    connections,
     duration,
   });
   return {
@@ -193,6 +193,16 @@ try {
     console.log(
       `${n} instance(s): ours/flask requests/s = ${(results[`ours raw ${n}`].rps / flaskRps).toFixed(1)}x (raw features: forest + scaling + PCA + k-means), ${(results[`ours pc ${n}`].rps / flaskRps).toFixed(1)}x (PCA instances, the same work as flask)`,
     );
+  }
+
+  // Latency without queueing: one connection, one request at a time.
+  console.log(`\nlatency at 1 connection (${seconds} s each):`);
+  for (const [name, url, requestBody] of [
+    ['ours, 1 raw-feature instance', ours.url, body(1, rawRow)],
+    ['ours, 1 PCA instance', ours.url, body(1, pcObject)],
+    ['flask + sklearn, 1 PCA instance', flask.url, body(1, pcRow)],
+  ]) {
+    console.log(row(name, await load(url, requestBody, seconds, 1)));
   }
 
   // Soak: alternating single and 100-instance raw requests for soakSeconds.
