@@ -43,6 +43,43 @@ export class ByteCsvWriter {
     } else this.range(source, 0, source.length);
   }
 
+  /** Writes an integer in decimal. */
+  int(value: number): void {
+    const out = this.buffer;
+    let v = value;
+    if (v < 0) {
+      out[this.position++] = 45;
+      v = -v;
+    }
+    if (v < 10) {
+      out[this.position++] = 48 + v;
+      return;
+    }
+    let digits = 0;
+    for (let t = v; t > 0; t = Math.floor(t / 10)) digits++;
+    let p = this.position + digits;
+    this.position = p;
+    for (; v > 0; v = Math.floor(v / 10)) out[--p] = 48 + (v % 10);
+  }
+
+  /** Writes thousandths as a decimal (`2550` -> `2.55`, `3000` -> `3`), as JS would print n / 1000. */
+  thousandths(value: number): void {
+    const negative = value < 0;
+    const v = negative ? -value : value;
+    if (negative) this.buffer[this.position++] = 45;
+    this.int(Math.floor(v / 1000));
+    let fraction = v % 1000;
+    if (fraction === 0) return;
+    this.buffer[this.position++] = 46;
+    let digits = 3;
+    while (fraction % 10 === 0) {
+      fraction /= 10;
+      digits--;
+    }
+    const text = String(fraction).padStart(digits, '0');
+    for (let i = 0; i < text.length; i++) this.buffer[this.position++] = text.charCodeAt(i);
+  }
+
   endRow(): void {
     this.buffer[this.position++] = 10;
     this.rows++;
