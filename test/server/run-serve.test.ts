@@ -84,3 +84,22 @@ describe('runServe (runner serve)', () => {
     expect(io.errors[0]).toMatch(/cannot serve .*recommendations\.parquet: .* is not valid JSON/);
   });
 });
+
+describe('runServe on a busy port', () => {
+  it('exit 2 saying the port is in use', async () => {
+    const {createServer} = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const address = blocker.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const io = capture();
+    try {
+      expect(
+        await runServe({model: fixtureModelPath, port, logDir: tempDir(), logLevel: 'silent'}, io),
+      ).toBe(2);
+    } finally {
+      blocker.close();
+    }
+    expect(io.errors[0]).toMatch(/the port is already in use; pass --port N/);
+  });
+});

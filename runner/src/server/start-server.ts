@@ -20,7 +20,12 @@ export interface RunningServer {
  */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const app = await buildServer(options);
-  await app.listen({host: options.host ?? DEFAULT_HOST, port: options.port ?? DEFAULT_PORT});
+  try {
+    await app.listen({host: options.host ?? DEFAULT_HOST, port: options.port ?? DEFAULT_PORT});
+  } catch (e) {
+    await app.close(); // stop watching the model and close the log before reporting
+    throw e;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.host ?? DEFAULT_HOST;
