@@ -16,6 +16,10 @@ const hasData = existsSync(REAL_CSV);
 const hasSklearn = existsSync('/usr/bin/python3');
 if (!hasData) console.warn(`Skipping the ML acceptance tests: ${REAL_CSV} is absent.`);
 const REFERENCE = path.resolve(import.meta.dirname, '../fixtures/sklearn/reference_metrics.py');
+const REFERENCE_FOREST = path.resolve(
+  import.meta.dirname,
+  '../fixtures/sklearn/reference_iforest.py',
+);
 
 interface SegmentRow {
   CustomerID: number;
@@ -69,6 +73,43 @@ describe.skipIf(!hasData)('train on the real Online Retail data', () => {
     expect(model.training.outliers).toBe(219);
     expect(segments.filter((s) => s.is_outlier)).toHaveLength(219);
   });
+
+  it.skipIf(!hasSklearn)(
+    "flags outliers that overlap scikit-learn's as much as its own seeds overlap each other",
+    async () => {
+      const instance = await DuckDBInstance.create(':memory:');
+      const db = await instance.connect();
+      const csv = path.join(dir, 'features.csv');
+      const columns = ['CustomerID', ...model.features].map((c) => `"${c}"`).join(', ');
+      await db.run(
+        `COPY (SELECT ${columns} FROM '${tables.customers}' JOIN '${tables.seasonality}' USING (CustomerID)
+         ORDER BY CustomerID) TO '${csv}' (HEADER)`,
+      );
+      db.closeSync();
+      instance.closeSync();
+      const ref = JSON.parse(
+        execFileSync('/usr/bin/python3', [REFERENCE_FOREST, csv], {encoding: 'utf8'}),
+      ) as {seeds: number[][]};
+      const jaccard = (a: Set<number>, b: Set<number>): number => {
+        let both = 0;
+        for (const v of a) if (b.has(v)) both++;
+        return both / (a.size + b.size - both);
+      };
+      const ours = new Set(segments.filter((s) => s.is_outlier).map((s) => s.CustomerID));
+      const theirs = ref.seeds.map((ids) => new Set(ids));
+      const withOurs = theirs.map((t) => jaccard(ours, t));
+      const amongThem = theirs.flatMap((a, i) => theirs.slice(i + 1).map((b) => jaccard(a, b)));
+      const mean = (xs: number[]): number => xs.reduce((s, v) => s + v, 0) / xs.length;
+      console.warn(
+        `outlier Jaccard ours vs scikit-learn seeds: ${withOurs.map((j) => j.toFixed(3)).join(' ')} ` +
+          `(mean ${mean(withOurs).toFixed(3)}); among scikit-learn seeds: mean ${mean(amongThem).toFixed(3)}, ` +
+          `min ${Math.min(...amongThem).toFixed(3)}`,
+      );
+      for (const t of theirs) expect(t.size).toBe(219);
+      expect(mean(withOurs)).toBeGreaterThan(Math.min(...amongThem) - 0.05);
+    },
+    300_000,
+  );
 
   it('keeps 8 PCA components (cumulative ratio about 0.7955 at 7, 0.8536 at 8)', () => {
     const ratios = model.pca.explainedVarianceRatio;
