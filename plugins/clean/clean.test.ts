@@ -38,6 +38,16 @@ const ROWS: TxRow[] = [
   {InvoiceNo: '536370', StockCode: '23445', Description: 'next day carriage'},
   {InvoiceNo: '536371', StockCode: '22115', UnitPrice: 0},
   {InvoiceNo: '536371', StockCode: '22116', UnitPrice: -2},
+  // same key as row 0, differing only in date; only in price
+  {
+    InvoiceNo: '536365',
+    StockCode: '22111',
+    Description: 'KEEP ME',
+    Quantity: 2,
+    UnitPrice: 1.5,
+    InvoiceDate: '2011-01-03 10:01:00',
+  },
+  {InvoiceNo: '536365', StockCode: '22111', Description: 'KEEP ME', Quantity: 2, UnitPrice: 1.25},
 ];
 
 describe('clean', () => {
@@ -75,14 +85,14 @@ describe('clean', () => {
   it('applies the six steps in order and reports the rows after each', async () => {
     const {rows, report, reportText, schema} = await runClean();
     expect(report.rows_after).toEqual({
-      '1_drop_missing': 13,
+      '1_drop_missing': 15,
       '2_drop_duplicates': 11,
       '3_mark_status': 11,
       '4_drop_service_codes': 8,
       '5_drop_service_descriptions': 6,
       '6_keep_positive_price': 4,
     });
-    expect(report).toMatchObject({rows_in: 15, rows_out: 4, customers: 2, disabled: []});
+    expect(report).toMatchObject({rows_in: 17, rows_out: 4, customers: 2, disabled: []});
     // sorted keys, stable text
     expect(Object.keys(JSON.parse(reportText) as object)).toEqual([
       'customers',
@@ -116,7 +126,7 @@ describe('clean', () => {
 
   it.each([
     ['dropMissing', '1_drop_missing', 6, ['536366', '536367']],
-    ['dropDuplicates', '2_drop_duplicates', 6, []],
+    ['dropDuplicates', '2_drop_duplicates', 8, []],
     ['dropServiceCodes', '4_drop_service_codes', 7, ['POST', 'C2', 'BANK CHARGES']],
     ['dropServiceDescriptions', '5_drop_service_descriptions', 6, ['23444', '23702']],
     ['keepPositivePrice', '6_keep_positive_price', 6, ['22115', '22116']],
@@ -141,8 +151,9 @@ describe('clean', () => {
       duplicateKey: ['InvoiceNo', 'StockCode', 'UnitPrice'],
       serviceDescriptions: ['EDWARDIAN PARASOL BLACK'],
     });
-    // the 9.99 row differs in price, so it is no longer a duplicate
-    expect(report.rows_after['2_drop_duplicates']).toBe(12);
+    // the 9.99 and 1.25 rows differ in price, so they are no longer duplicates
+    expect(report.rows_after['2_drop_duplicates']).toBe(13);
+    expect(rows.some((r) => r['UnitPrice'] === 1.25)).toBe(true);
     expect(rows.some((r) => r['UnitPrice'] === 9.99)).toBe(true);
     expect(rows.some((r) => r['StockCode'] === '15056BL')).toBe(false);
     expect(rows.some((r) => r['StockCode'] === '23444')).toBe(true);
