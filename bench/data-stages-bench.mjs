@@ -98,7 +98,7 @@ if (existsSync(CSV)) {
 
 if (!args.has('--no-xlsx') && existsSync(ZIP)) {
   console.log('\n(2) .xlsx ingest (the UCI workbook, 541,909 rows)');
-  const xlsxDir = path.join(work, 'xlsx');
+  const xlsxDir = path.join(work, 'uci-workbook');
   spawnSync('unzip', ['-q', '-o', ZIP, '-d', xlsxDir]);
   const xlsx = path.join(xlsxDir, 'Online Retail.xlsx');
   const a = ours(xlsx, 'xlsx', 'download-only');
