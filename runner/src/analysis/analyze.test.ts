@@ -1,7 +1,7 @@
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {fileURLToPath, pathToFileURL} from 'node:url';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {analyzePipelineIn, type AnalyzeOptions} from './analyze.js';
 import type {PipelinePlan, StagePlan} from './plan.js';
@@ -324,5 +324,33 @@ metrics: [reports/metrics.json]
       'unknown-field',
       'unknown-field',
     ]);
+  });
+});
+
+describe('plugin params validators', () => {
+  test('are cached as standalone modules and reused, with the same results', async () => {
+    const withCache = {...env, cacheValidators: true};
+    const first = await analyzePipelineIn({file: path.join(root, 'pipeline.yaml')}, withCache);
+    const dir = path.join(root, '.runner', 'validators');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.mjs'));
+    // One per distinct params schema: seasonality and evaluate share theirs.
+    expect(files).toHaveLength(6);
+    const outputs: unknown[] = [];
+    for (const file of files) {
+      const module = (await import(pathToFileURL(path.join(dir, file)).href)) as {
+        default: (data: unknown) => boolean;
+      };
+      const data = {};
+      module.default(data);
+      outputs.push(data);
+    }
+    // The standalone code validates and fills defaults like the compiled validator.
+    expect(outputs).toContainEqual({dropCancelled: true});
+    expect(outputs).toContainEqual({alias: 'staging'});
+    const second = await analyzePipelineIn({file: path.join(root, 'pipeline.yaml')}, withCache);
+    if (!first.ok || !second.ok) throw new Error('analysis failed');
+    const withs = (p: PipelinePlan) =>
+      [...p.stages.values()].map((s) => (s.command.type === 'plugin' ? s.command.with : null));
+    expect(withs(second.value)).toEqual(withs(first.value));
   });
 });

@@ -31,6 +31,11 @@ export interface AnalyzeOptions {
 /** Where built-in plugins are found; tests point this at fixtures. */
 export interface AnalyzeEnvironment {
   readonly plugins: PluginEnvironment;
+  /**
+   * Keep compiled plugin params validators in `<root>/.runner/validators`, so later runs do not
+   * load ajv or compile anything. Off unless set.
+   */
+  readonly cacheValidators?: boolean;
 }
 
 const STAGE_NAME = /^[A-Za-z0-9_-]+$/;
@@ -40,6 +45,7 @@ export function defaultAnalyzeEnvironment(): AnalyzeEnvironment {
   const pkg = runnerPackage();
   return {
     plugins: {builtinDir: path.join(pkg.root, 'dist', 'plugins'), runnerVersion: pkg.version},
+    cacheValidators: true,
   };
 }
 
@@ -150,7 +156,15 @@ export async function analyzePipelineIn(
     }
   }
 
-  const plugins = await resolvePlugins(drafts, root, file, environment.plugins, diagnostics);
+  const plugins = await resolvePlugins(drafts, {
+    root,
+    file,
+    env: environment.plugins,
+    validatorCacheDir: environment.cacheValidators
+      ? path.join(root, '.runner', 'validators')
+      : undefined,
+    diagnostics,
+  });
   // A stage whose outs could not be read might produce a dep; do not call that dep missing.
   const graph = buildGraph(drafts, root, outsComplete, diagnostics);
   if (diagnostics.hasErrors || !graph.order) return err(diagnostics.sorted());

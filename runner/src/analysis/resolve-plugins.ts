@@ -25,11 +25,16 @@ const SINGULAR: Record<(typeof IO_FIELDS)[number], string> = {
  */
 export async function resolvePlugins(
   drafts: readonly StageDraft[],
-  root: string,
-  file: string,
-  env: PluginEnvironment,
-  diagnostics: DiagnosticCollector,
+  options: {
+    readonly root: string;
+    readonly file: string;
+    readonly env: PluginEnvironment;
+    /** Where compiled params validators are kept between runs; undefined for nowhere. */
+    readonly validatorCacheDir: string | undefined;
+    readonly diagnostics: DiagnosticCollector;
+  },
 ): Promise<Map<string, ResolvedPluginCommand>> {
+  const {root, file, env, validatorCacheDir, diagnostics} = options;
   const hashes = new Map<string, string>();
   const loads = new Map<string, Promise<LoadedPlugin>>();
   const resolved = new Map<string, ResolvedPluginCommand>();
@@ -55,6 +60,7 @@ export async function resolvePlugins(
         command.with,
         command.withNode,
         fallback,
+        validatorCacheDir,
       );
       let valid = true;
       if ('brokenSchema' in problems) {

@@ -1,5 +1,4 @@
-import type {ErrorObject, ValidateFunction} from 'ajv';
-import type {Ajv as AjvInstance} from 'ajv';
+import type {ErrorObject} from 'ajv';
 import type {JsonSchema} from '../../plugin-api/define-plugin.js';
 import {
   describeNode,
@@ -10,38 +9,12 @@ import {
   type Span,
 } from '../../config/located.js';
 import {didYouMean} from '../../diagnostics/suggest.js';
+import {paramsValidator} from './params-validator.js';
 
 /** A problem with a stage's `with:` params, located at the offending node. */
 export interface ParamProblem {
   readonly message: string;
   readonly span: Span;
-}
-
-let ajv: Promise<AjvInstance> | undefined;
-const compiled = new WeakMap<object, ValidateFunction | string>();
-
-/** ajv is loaded only when a pipeline has plugin stages, to keep cmd-only start-up fast. */
-function getAjv(): Promise<AjvInstance> {
-  ajv ??= import('ajv').then(
-    ({Ajv}) => new Ajv({allErrors: true, useDefaults: true, strict: false}),
-  );
-  return ajv;
-}
-
-/** Compiles (once per process and schema object) the validator of a plugin's params. */
-async function validatorFor(schema: JsonSchema): Promise<ValidateFunction | string> {
-  if (typeof schema !== 'object' || schema === null) return 'params must be a JSON Schema object';
-  const cached = compiled.get(schema);
-  if (cached) return cached;
-  const instance = await getAjv();
-  let result: ValidateFunction | string;
-  try {
-    result = instance.compile(schema);
-  } catch (error) {
-    result = error instanceof Error ? error.message : String(error);
-  }
-  compiled.set(schema, result);
-  return result;
 }
 
 function label(pointer: string): string {
@@ -124,8 +97,9 @@ export async function validatePluginParams(
   data: Record<string, unknown>,
   withNode: LNode | undefined,
   fallback: Span,
+  cacheDir: string | undefined,
 ): Promise<ParamProblem[] | {readonly brokenSchema: string}> {
-  const validate = await validatorFor(schema);
+  const validate = await paramsValidator(schema, cacheDir);
   if (typeof validate === 'string') return {brokenSchema: validate};
   if (validate(data)) return [];
   return (validate.errors ?? [])

@@ -1,0 +1,124 @@
+import {createHash} from 'node:crypto';
+import {existsSync, mkdirSync, renameSync, writeFileSync} from 'node:fs';
+import {createRequire} from 'node:module';
+import path from 'node:path';
+import {pathToFileURL} from 'node:url';
+import type {Ajv as AjvInstance, ErrorObject} from 'ajv';
+import type {JsonSchema} from '../../plugin-api/define-plugin.js';
+
+/** A compiled params validator, as ajv (or its standalone code) makes it. */
+export interface ParamsValidator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+/** Bump when the options below change, so cached validators are rebuilt. */
+const OPTIONS_VERSION = 'allErrors+useDefaults/1';
+
+let ajv: Promise<AjvInstance> | undefined;
+const memory = new Map<string, Promise<Entry>>();
+
+/** ajv is loaded only when a validator is not cached yet: a no-op run never compiles a schema. */
+function getAjv(): Promise<AjvInstance> {
+  ajv ??= import('ajv').then(
+    ({Ajv}) =>
+      new Ajv({
+        allErrors: true,
+        useDefaults: true,
+        strict: false,
+        logger: false,
+        code: {source: true, esm: true},
+      }),
+  );
+  return ajv;
+}
+
+/**
+ * ajv's standalone code still `require`s its small runtime helpers; as an ES module it must
+ * import them, by absolute URL so the cached file works wherever the project is.
+ */
+function toEsm(code: string): string {
+  const require = createRequire(import.meta.url);
+  const imports: string[] = [];
+  const body = code.replace(
+    /require\("(ajv\/dist\/runtime\/[a-z0-9]+)"\)/g,
+    (_, specifier: string) => {
+      const name = `runtime${imports.length}`;
+      imports.push(
+        `import ${name} from ${JSON.stringify(pathToFileURL(require.resolve(specifier)).href)};`,
+      );
+      return name;
+    },
+  );
+  return `${imports.join('\n')}\n${body.replace(/^"use strict";/, '')}\n`;
+}
+
+interface Entry {
+  readonly validate: ParamsValidator | string;
+  /** True when compiled here (not imported from the cache), so it can be written to it. */
+  readonly compiled: boolean;
+}
+
+async function load(schema: JsonSchema, file: string | undefined): Promise<Entry> {
+  if (file !== undefined && existsSync(file)) {
+    try {
+      const module = (await import(pathToFileURL(file).href)) as {default?: unknown};
+      if (typeof module.default === 'function') {
+        return {validate: module.default as ParamsValidator, compiled: false};
+      }
+    } catch {
+      // A stale or damaged cache entry: compile again below and overwrite it.
+    }
+  }
+  const instance = await getAjv();
+  try {
+    return {validate: instance.compile(schema), compiled: true};
+  } catch (error) {
+    return {validate: error instanceof Error ? error.message : String(error), compiled: true};
+  }
+}
+
+/** Writes ajv's standalone code of a validator it compiled; failures only cost time later. */
+async function store(validate: ParamsValidator, file: string): Promise<void> {
+  try {
+    const instance = await getAjv();
+    const {default: standalone} = await import('ajv/dist/standalone/index.js');
+    const generate = standalone as unknown as typeof standalone.default;
+    const code = toEsm(generate(instance, validate as Parameters<typeof generate>[1]));
+    mkdirSync(path.dirname(file), {recursive: true});
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, code);
+    renameSync(temp, file);
+  } catch {
+    // The cache only saves time; validation already works without it.
+  }
+}
+
+const stored = new Set<string>();
+
+/**
+ * The validator of a plugin's params schema, compiled once per process and cached as ajv
+ * standalone code under `cacheDir` (keyed by the schema's content), so later runs import it
+ * instead of loading ajv and compiling. Returns a message when the schema itself is invalid.
+ */
+export async function paramsValidator(
+  schema: JsonSchema,
+  cacheDir: string | undefined,
+): Promise<ParamsValidator | string> {
+  if (typeof schema !== 'object' || schema === null) return 'params must be a JSON Schema object';
+  const key = createHash('sha256')
+    .update(`${OPTIONS_VERSION}\0${JSON.stringify(schema)}`)
+    .digest('hex');
+  const file = cacheDir === undefined ? undefined : path.join(cacheDir, `${key}.mjs`);
+  let entry = memory.get(key);
+  if (!entry) {
+    entry = load(schema, file);
+    memory.set(key, entry);
+  }
+  const {validate, compiled} = await entry;
+  if (file !== undefined && compiled && typeof validate === 'function' && !stored.has(file)) {
+    stored.add(file);
+    if (!existsSync(file)) await store(validate, file);
+  }
+  return validate;
+}
