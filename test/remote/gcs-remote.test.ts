@@ -7,6 +7,7 @@ import {
   startEmulator,
   type RunningEmulator,
 } from './emulator.js';
+import {defineRegistrySuite} from './registry-suite.js';
 import {defineRemoteSuite} from './remote-suite.js';
 
 if (!emulatorInstalled) console.warn(EMULATOR_SKIP_MESSAGE);
@@ -25,5 +26,8 @@ describe.skipIf(!emulatorInstalled)('gs:// remote against the GCS emulator', () 
   // A small page size makes every listing span several pages.
   defineRemoteSuite(() =>
     openRemote(`gs://remote-tests/run-${randomBytes(4).toString('hex')}`, '/', {pageSize: 3}),
+  );
+  defineRegistrySuite(() =>
+    openRemote(`gs://registry-tests/run-${randomBytes(4).toString('hex')}`, '/'),
   );
 });
