@@ -175,7 +175,9 @@ describe('usage errors exit 2 and say how to fix them', () => {
   });
 
   test('a pipeline without a remote cannot be exported: tasks share data only through one', async () => {
-    edit('pipeline.yaml', (t) => t.replace(/^remotes:\n(?: {2}.*\n)+default_remote: shared\n/m, ''));
+    edit('pipeline.yaml', (t) =>
+      t.replace(/^remotes:\n(?: {2}.*\n)+default_remote: shared\n/m, ''),
+    );
     expect(await runExport('airflow', [], project)).toBe(2);
     expect(stderr).toContain(
       'the tasks exchange data through a remote, and the pipeline has none.',
