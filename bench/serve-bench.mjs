@@ -75,18 +75,7 @@ function transpile(folders, files) {
 }
 
 function startOurs() {
-  const out = transpile(
-    [
-      'runner/src/server',
-      'runner/src/model',
-      'runner/src/config',
-      'runner/src/registry',
-      'runner/src/remote',
-      'runner/src/hashing',
-      'runner/src/util',
-    ],
-    ['schemas/model.schema.json'],
-  );
+  const out = transpile(['runner/src'], ['schemas/model.schema.json']);
   const script = path.join(out, 'bench-server.mjs');
   writeFileSync(
     script,

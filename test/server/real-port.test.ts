@@ -41,18 +41,7 @@ describe('on a real port', () => {
 describe('SIGTERM', () => {
   let child: {outDir: string; cleanup: () => void};
   beforeAll(() => {
-    child = transpileForChild(
-      [
-        'runner/src/server',
-        'runner/src/model',
-        'runner/src/config',
-        'runner/src/registry',
-        'runner/src/remote',
-        'runner/src/hashing',
-        'runner/src/util',
-      ],
-      ['schemas/model.schema.json'],
-    );
+    child = transpileForChild(['runner/src'], ['schemas/model.schema.json']);
   });
   afterAll(() => child.cleanup());
 
