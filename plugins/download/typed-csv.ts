@@ -12,7 +12,7 @@ export function csvQuote(value: string): string {
   return value.includes('"') ? `"${value.replaceAll('"', '""')}"` : `"${value}"`;
 }
 
-/** Loads a {@link TypedCsvWriter} file into the typed transactions Parquet, keeping row order. */
+/** Loads the intermediate CSV (see {@link csvQuote}) into the typed transactions Parquet, keeping row order. */
 export async function typedCsvToParquet(
   connection: DuckDBConnection,
   csvPath: string,

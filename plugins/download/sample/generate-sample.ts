@@ -33,12 +33,12 @@ interface Profile {
 const PROFILES: readonly Profile[] = [
   // frequent big spenders, active to the end
   {
-    share: 0.08,
-    invoices: [14, 45],
-    lines: [15, 45],
-    quantity: [6, 48],
+    share: 0.12,
+    invoices: [10, 30],
+    lines: [10, 30],
+    quantity: [4, 24],
     first: [0, 2],
-    last: [12, 12],
+    last: [11, 12],
     cancelRate: 0.12,
   },
   // regulars
@@ -212,7 +212,7 @@ export function generateSampleCsv(
         if (seen.has(item)) continue;
         seen.add(item);
         const quantity =
-          random.int(profile.quantity[0], profile.quantity[1]) * (random.chance(0.1) ? 12 : 1);
+          random.int(profile.quantity[0], profile.quantity[1]) * (random.chance(0.03) ? 12 : 1);
         const price = random.chance(0.004) ? 0 : (catalog[item] as CatalogItem).priceMilli;
         lines.push(item, quantity, price);
         if (random.chance(0.012)) lines.push(item, quantity, price); // exact duplicate
