@@ -1,6 +1,6 @@
 import {mkdir, writeFile} from 'node:fs/promises';
 import path from 'node:path';
-import {stableStringify} from '../../runner/src/model/stable-json.js';
+import {stableRows, stableStringify} from '../../runner/src/model/stable-json.js';
 import type {SegmentationModel} from '../../runner/src/model/types.js';
 import type {KMeansInput} from './read-segments.js';
 
@@ -46,7 +46,7 @@ export async function writePlots(
           },
         ],
         encoding: {
-          x: {field: 'k', type: 'ordinal', title: 'k'},
+          x: {field: 'k', type: 'ordinal', title: 'k', axis: {labelAngle: 0}},
           y: {field: 'silhouette', type: 'quantitative', title: 'mean silhouette'},
         },
       },
@@ -127,7 +127,7 @@ export async function writePlots(
   for (const plot of plots) {
     const dataFile = `${plot.name}.data.json`;
     const spec = {$schema: SCHEMA, ...plot.spec, data: {url: dataFile}};
-    await writeFile(path.join(dir, dataFile), stableStringify(plot.data));
+    await writeFile(path.join(dir, dataFile), stableRows(plot.data));
     await writeFile(path.join(dir, `${plot.name}.json`), stableStringify(spec));
     written.push(`${plot.name}.json`);
   }

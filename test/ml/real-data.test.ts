@@ -111,6 +111,22 @@ describe.skipIf(!hasData)('train on the real Online Retail data', () => {
     300_000,
   );
 
+  it('writes byte-identical outputs with 2 threads', async () => {
+    const again = ['model.json', 'segments.parquet', 'recommendations.parquet'].map((p) =>
+      path.join(dir, 'again', p),
+    );
+    await runPlugin(train, {
+      params: withTrainDefaults({}),
+      root: dir,
+      deps: [tables.customers, tables.seasonality, tables.clean],
+      outs: again,
+      threads: 2,
+    });
+    again.forEach((p, i) => {
+      expect(readFileSync(p).equals(readFileSync(outs[i] as string)), p).toBe(true);
+    });
+  }, 300_000);
+
   it('keeps 8 PCA components (cumulative ratio about 0.7955 at 7, 0.8536 at 8)', () => {
     const ratios = model.pca.explainedVarianceRatio;
     expect(ratios).toHaveLength(8);

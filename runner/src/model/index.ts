@@ -16,3 +16,4 @@ export {averagePathLength} from './isolation-kernels.js';
 export {parseModel, serializeModel, validateModel} from './model-json.js';
 export {stableStringify} from './stable-json.js';
 export {CUSTOMER_FEATURES, type CustomerFeature} from './features.js';
+export {stableRows} from './stable-json.js';

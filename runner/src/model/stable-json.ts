@@ -6,6 +6,23 @@ export function stableStringify(value: unknown, indent = 2): string {
   return `${write(value, '', ' '.repeat(indent))}\n`;
 }
 
+/** A JSON array of records, one compact sorted-key record per line (plot data, tables). */
+export function stableRows(rows: readonly unknown[]): string {
+  if (rows.length === 0) return '[]\n';
+  return `[\n${rows.map((row) => compact(row)).join(',\n')}\n]\n`;
+}
+
+function compact(value: unknown): string {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${compact(v)}`).join(',')}}`;
+  }
+  if (Array.isArray(value)) return `[${value.map(compact).join(',')}]`;
+  return write(value, '', '');
+}
+
 function write(value: unknown, pad: string, step: string): string {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') {
     return JSON.stringify(value);
