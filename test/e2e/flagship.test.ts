@@ -23,12 +23,15 @@ describe('flagship pipeline on the embedded sample', () => {
     expect(Object.values(ran).every((o) => o === 'run')).toBe(true);
     expect(Object.keys(ran).sort()).toEqual([
       'clean',
+      'deploy',
       'download',
       'evaluate',
       'rfm',
       'seasonality',
       'train',
     ]);
+    const deploy = JSON.parse(await rig.read('reports/deploy.json')) as Record<string, unknown>;
+    expect(deploy).toMatchObject({published: true, aliasMoved: true, alias: 'staging'});
     const metrics = JSON.parse(await rig.read('reports/metrics.json')) as Record<string, unknown>;
     expect(metrics['n_clusters']).toBe(3);
     for (const key of ['silhouette', 'calinski_harabasz', 'davies_bouldin', 'inertia']) {
@@ -44,10 +47,14 @@ describe('flagship pipeline on the embedded sample', () => {
     );
   });
 
-  it('a second run is entirely fresh', async () => {
+  it('a second run is fresh but for deploy, which always runs and publishes nothing new', async () => {
     const second = await rig.run('repro', '--json');
     expect(second.code).toBe(0);
-    expect(new Set(Object.values(outcomes(second)))).toEqual(new Set(['fresh']));
+    const {deploy, ...rest} = outcomes(second);
+    expect(deploy).toBe('run');
+    expect(new Set(Object.values(rest))).toEqual(new Set(['fresh']));
+    const report = JSON.parse(await rig.read('reports/deploy.json')) as {published: boolean};
+    expect(report.published).toBe(false);
   });
 
   it('changing train.k re-runs train and evaluate only, and reverting restores them from the cache', async () => {
