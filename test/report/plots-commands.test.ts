@@ -4,6 +4,8 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {plotsDiff, plotsShow} from '../../runner/src/plots/commands.js';
 import {combineRevisions} from '../../runner/src/plots/combine.js';
+import {renderSvg} from '../../runner/src/plots/render.js';
+import {writePlots} from '../../runner/src/plots/write-plots.js';
 import {loadPlots} from '../../runner/src/plots/load-specs.js';
 import type {RevisionFiles} from '../../runner/src/report/revision.js';
 import {makeFixtureRepo, type FixtureRepo} from './fixture-repo.js';
@@ -162,5 +164,74 @@ describe('plot spec loading', () => {
       ],
     });
     expect((same['encoding'] as Record<string, unknown>)['color']).toMatchObject({field: 'rev'});
+  });
+
+  it('draws step-sized (nominal) views side by side, sharing only continuous axes', async () => {
+    const heatmap = (cluster: number) => ({
+      mark: 'rect',
+      data: {
+        values: [
+          {feature: 'a', cluster, z: 1},
+          {feature: 'b', cluster, z: -1},
+        ],
+      },
+      encoding: {
+        x: {field: 'feature', type: 'nominal'},
+        y: {field: 'cluster', type: 'nominal'},
+        color: {field: 'z', type: 'quantitative'},
+      },
+    });
+    const combined = combineRevisions(
+      [
+        {label: 'a', spec: heatmap(0)},
+        {label: 'b', spec: heatmap(1)},
+      ],
+      'auto',
+    );
+    expect(combined['resolve']).toBeUndefined();
+    expect(await renderSvg(combined)).toContain('aria-roledescription="rect mark"');
+    const scatter = (x: number) => ({
+      mark: 'point',
+      data: {values: [{x, y: 1, c: 'k'}]},
+      encoding: {
+        x: {field: 'x', type: 'quantitative'},
+        y: {field: 'y', type: 'quantitative'},
+        color: {field: 'c'},
+      },
+    });
+    const both = combineRevisions(
+      [
+        {label: 'a', spec: scatter(1)},
+        {label: 'b', spec: scatter(5)},
+      ],
+      'auto',
+    );
+    expect(both['resolve']).toEqual({scale: {x: 'shared', y: 'shared'}});
+  });
+
+  it('draws the other plots when one spec cannot be drawn, and says which failed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plots-bad-'));
+    try {
+      const good = {
+        mark: 'bar',
+        data: {values: [{a: 1}]},
+        encoding: {x: {field: 'a', type: 'ordinal'}},
+      };
+      const bad = {mark: 'bar', data: {values: [{a: 1}]}, transform: [{filter: 'datum.a >'}]};
+      const result = await writePlots(
+        [
+          {source: 'p/bad.json', revisions: [{label: 'workspace', spec: bad}]},
+          {source: 'p/good.json', revisions: [{label: 'workspace', spec: good}]},
+        ],
+        dir,
+      );
+      expect(result.plots.map((plot) => plot.name)).toEqual(['good']);
+      expect(result.failed).toEqual([
+        {source: 'p/bad.json', message: expect.stringContaining('p/bad.json could not be drawn')},
+      ]);
+      expect(inspectPng(readFileSync(join(dir, 'good.png'))).inkRatio).toBeGreaterThan(0.005);
+    } finally {
+      rmSync(dir, {recursive: true, force: true});
+    }
   });
 });

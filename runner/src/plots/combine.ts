@@ -94,11 +94,7 @@ function sideBySide(revisions: readonly RevisionPlot[]): PlotSpec {
     ...(title === undefined
       ? {}
       : {title: typeof title === 'string' ? {text: title, fontSize: 15} : title}),
-    // Shared axes make the panels comparable at a glance: the same point sits at the same place.
-    // Vega-Lite cannot share a scale between views sized by `{step}` (duplicate step signals).
-    ...(revisions.some(({spec}) => usesStepSize(spec))
-      ? {}
-      : {resolve: {scale: {x: 'shared', y: 'shared'}}}),
+    ...sharedScales(revisions.map(({spec}) => spec)),
     hconcat: revisions.map(({label, spec}) => {
       const child = Object.fromEntries(
         Object.entries(spec).filter(([key]) => !TOP_LEVEL_ONLY.includes(key) && key !== 'title'),
@@ -108,8 +104,32 @@ function sideBySide(revisions: readonly RevisionPlot[]): PlotSpec {
   };
 }
 
-function usesStepSize(spec: PlotSpec): boolean {
-  return isRecord(spec['width']) || isRecord(spec['height']);
+/**
+ * Shared continuous axes make the panels comparable at a glance: the same point sits at the
+ * same place. Discrete axes are left alone: Vega-Lite cannot share a scale between views sized
+ * by step (it defines the step signal twice), and categories differ between revisions anyway.
+ */
+function sharedScales(specs: readonly PlotSpec[]): {resolve?: unknown} {
+  const scale: Record<string, 'shared'> = {};
+  for (const channel of ['x', 'y'] as const) {
+    const types = specs.flatMap((spec) => channelTypes(spec, channel));
+    if (types.length > 0 && types.every((type) => type === 'quantitative' || type === 'temporal')) {
+      scale[channel] = 'shared';
+    }
+  }
+  return Object.keys(scale).length > 0 ? {resolve: {scale}} : {};
+}
+
+/** The encoding types a spec uses on a position channel, at the top and in its layers. */
+function channelTypes(view: unknown, channel: 'x' | 'y'): string[] {
+  if (!isRecord(view)) return [];
+  const encoding = view['encoding'];
+  const own =
+    isRecord(encoding) && isRecord(encoding[channel])
+      ? [String(encoding[channel]['type'] ?? 'unknown')]
+      : [];
+  const layers = Array.isArray(view['layer']) ? view['layer'] : [];
+  return [...own, ...layers.flatMap((layer) => channelTypes(layer, channel))];
 }
 
 function withoutData(spec: PlotSpec): PlotSpec {

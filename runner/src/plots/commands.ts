@@ -1,7 +1,7 @@
 import {isAbsolute, join, relative} from 'node:path';
 import type {Result} from '../util/result.js';
 import {plotsPathsOf, type CommandOptions} from '../report/commands.js';
-import {captureFailure, type ReportProblem} from '../report/failure.js';
+import {captureFailure, ReportFailure, type ReportProblem} from '../report/failure.js';
 import {renderTable} from '../report/format.js';
 import {openRevision, WORKSPACE, type Revision} from '../report/revision.js';
 import type {CombineMode} from './combine.js';
@@ -69,7 +69,15 @@ async function drawRevisions(
     const missing = snapshots.flatMap(({label, loaded}) =>
       loaded.missing.map(({path, why}) => ({rev: label, path, why})),
     );
-    return describe(written.plots, shown(written.html), missing, shown, options.format);
+    const text = describe(written.plots, shown(written.html), missing, shown, options.format);
+    if (written.failed.length > 0) {
+      // The other plots are written; the failure still fails the command so scripts notice.
+      throw new ReportFailure(
+        'plot-render-failed',
+        `${text}${written.failed.map((failure) => failure.message).join('\n')}`,
+      );
+    }
+    return text;
   });
 }
 

@@ -1,7 +1,6 @@
 import {mkdir} from 'node:fs/promises';
 import {join, posix} from 'node:path';
 import {writeFileAtomic} from '../cache/atomic-write.js';
-import {ReportFailure} from '../report/failure.js';
 import {combineRevisions, canOverlay, type CombineMode, type RevisionPlot} from './combine.js';
 import {plotFonts} from './fonts.js';
 import {plotsHtml} from './html.js';
@@ -23,6 +22,12 @@ export interface WrittenPlot {
   readonly svg: string;
   /** What Vega and Vega-Lite warned about while drawing (e.g. an encoding they dropped). */
   readonly warnings: readonly string[];
+}
+
+/** A plot that could not be drawn, and why. */
+export interface PlotFailure {
+  readonly source: string;
+  readonly message: string;
 }
 
 /** One plot across revisions, before drawing. */
@@ -63,11 +68,12 @@ export async function writePlots(
     /** How many revisions are compared; a plot fewer of them have is titled `(REV only)`. */
     readonly revisionCount?: number;
   } = {},
-): Promise<{plots: WrittenPlot[]; html: string}> {
+): Promise<{plots: WrittenPlot[]; failed: PlotFailure[]; html: string}> {
   await mkdir(dir, {recursive: true});
   const fonts = plotFonts();
   const names = uniqueNames(plots.map((plot) => plot.source));
   const written: WrittenPlot[] = [];
+  const failed: PlotFailure[] = [];
   const html: {title: string; source: string; svg: string}[] = [];
   for (const [index, plot] of plots.entries()) {
     const name = names[index] ?? `plot-${index}`;
@@ -89,11 +95,13 @@ export async function writePlots(
     try {
       svg = await renderSvg(spec, fonts, warnings);
     } catch (error) {
+      // One bad spec must not cost the reviewer every other plot: note it and carry on.
       const detail = error instanceof Error ? error.message : String(error);
-      throw new ReportFailure(
-        'plot-render-failed',
-        `${plot.source} could not be drawn (${detail}); check the spec against the Vega-Lite 6 schema`,
-      );
+      failed.push({
+        source: plot.source,
+        message: `${plot.source} could not be drawn (${detail}); check the spec against the Vega-Lite 6 schema`,
+      });
+      continue;
     }
     await writeFileAtomic(join(dir, `${name}.svg`), svg);
     await writeFileAtomic(
@@ -113,7 +121,7 @@ export async function writePlots(
     html.push({title, source: plot.source, svg});
   }
   await writeFileAtomic(join(dir, 'index.html'), plotsHtml(options.heading ?? 'Plots', html));
-  return {plots: written, html: 'index.html'};
+  return {plots: written, failed, html: 'index.html'};
 }
 
 /** The spec's title text, else its file name. */

@@ -5,7 +5,7 @@ import {writeFileAtomic} from '../cache/atomic-write.js';
 import type {StageOutcome} from '../events/event.js';
 import type {CombineMode} from '../plots/combine.js';
 import {loadPlots} from '../plots/load-specs.js';
-import {matchPlots, writePlots, type WrittenPlot} from '../plots/write-plots.js';
+import {matchPlots, writePlots, type PlotFailure, type WrittenPlot} from '../plots/write-plots.js';
 import type {Result} from '../util/result.js';
 import {metricsPathsOf, plotsPathsOf} from './commands.js';
 import type {DirectionOverrides} from './direction.js';
@@ -105,7 +105,7 @@ export function writeReport(options: ReportOptions): Promise<Result<WrittenRepor
       '### Pipeline\n',
       '```mermaid\n' + planMermaid(plan, outcomesOf(lastRun)) + '```\n',
       '### Plots\n',
-      plotsSection(plots.plots, plotsDirName, snapshots),
+      plotsSection(plots.plots, plotsDirName, snapshots, plots.failed),
     ]
       .filter((part) => part !== '')
       .join('\n');
@@ -145,11 +145,15 @@ function plotsSection(
   plots: readonly WrittenPlot[],
   dirName: string,
   snapshots: readonly {label: string; loaded: {missing: readonly {path: string; why: string}[]}}[],
+  failed: readonly PlotFailure[],
 ): string {
-  const notes = snapshots.flatMap(({label, loaded}) =>
-    loaded.missing.map(({path, why}) => `> ${path} at ${label}: ${why}\n`),
-  );
-  if (plots.length === 0) return ['No plots declared in the pipeline.\n', ...notes].join('\n');
+  const notes = [
+    ...snapshots.flatMap(({label, loaded}) =>
+      loaded.missing.map(({path, why}) => `> ${path} at ${label}: ${why}\n`),
+    ),
+    ...failed.map((failure) => `> ${failure.message}\n`),
+  ];
+  if (plots.length === 0 && notes.length === 0) return 'No plots declared in the pipeline.\n';
   const images = plots.map((plot) => {
     const how =
       plot.layout === 'overlay'
