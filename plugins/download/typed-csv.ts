@@ -27,7 +27,7 @@ export async function typedCsvToParquet(
   ).join(', ');
   await copyToParquet(
     connection,
-    `SELECT ${select} FROM read_csv(${sqlString(csvPath)}, header = false, delim = ',', quote = '"', escape = '"', columns = {${columns}}, timestampformat = '%Y-%m-%d %H:%M:%S', auto_detect = false)`,
+    `SELECT ${select} FROM read_csv(${sqlString(csvPath)}, header = false, delim = ',', quote = '"', escape = '"', columns = {${columns}}, auto_detect = false)`,
     outPath,
   );
 }
