@@ -65,6 +65,8 @@ describe('pr-report.yml', () => {
   it('pulls the run-cache only when the remote secret is set', () => {
     const pull = all.find((step) => step.run?.includes('runner pull --run-cache'));
     expect(pull?.if).toMatch(/env\.REMOTE_URL != ''/);
+    expect(pull?.run).toContain('npx runner remote add ci "$REMOTE_URL"');
+    expect(pull?.run).toContain('npx runner pull --run-cache -r ci');
     expect(Object.values(pr.jobs)[0]?.env?.['REMOTE_URL']).toContain('secrets.');
   });
 
