@@ -155,10 +155,26 @@ async function createExclusively(file: string, raw: string): Promise<boolean> {
     await link(temp, file);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') {
+      throw error;
+    }
+    // No hard links on this filesystem: an exclusive create is still exclusive, but a reader may
+    // see the file empty for a moment (liveHolder gives such a file two seconds).
+    return createWithoutLink(file, raw);
   } finally {
     await unlink(temp);
+  }
+}
+
+async function createWithoutLink(file: string, raw: string): Promise<boolean> {
+  try {
+    await writeFile(file, raw, {flag: 'wx'});
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
   }
 }
 
