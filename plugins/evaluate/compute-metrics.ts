@@ -53,12 +53,23 @@ export function evaluate(
   labels: Int32Array,
   kRange: readonly [number, number],
   sampleSize: number,
+  onProgress: (done: number, total: number) => void = () => undefined,
 ): Evaluation {
   const k = model.kmeans.k;
   const settings = model.training.kmeans;
+  if (kRange[0] > kRange[1]) {
+    throw new RangeError(
+      `kRange [${kRange[0]}, ${kRange[1]}] is empty: write [min, max] with min <= max.`,
+    );
+  }
   const ks: number[] = [];
   for (let kk = kRange[0]; kk <= kRange[1] && kk < x.rows; kk++) ks.push(kk);
-  const fits = ks.map((kk) => fitKMeans(x, {...settings, k: kk}));
+  // The sweep's k-means fits, then one pass for every silhouette.
+  const fits = ks.map((kk, i) => {
+    onProgress(i, ks.length + 1);
+    return fitKMeans(x, {...settings, k: kk});
+  });
+  onProgress(ks.length, ks.length + 1);
 
   const sampled = x.rows > sampleSize;
   const rows = sampled ? new Random(settings.seed).sample(x.rows, sampleSize).sort() : undefined;

@@ -169,6 +169,7 @@ describe('evaluate plugin', () => {
     expect(evaluate(small, x, labels, [2, 3], 100).metrics.silhouette).toBe(
       sampled.metrics.silhouette,
     );
+    expect(() => evaluate(small, x, labels, [5, 3], 100)).toThrow(/kRange \[5, 3\] is empty/);
     // The sweep refits k-means with the model's settings.
     expect(exact.byK.inertia['2']).toBe(fitKMeans(x, {...model.training.kmeans, k: 2}).inertia);
   });

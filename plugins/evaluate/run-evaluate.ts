@@ -27,7 +27,11 @@ export async function runEvaluate(ctx: StageContext<EvaluateParams>): Promise<vo
   ctx.signal.throwIfAborted();
   const kRange = ctx.params.kRange ?? model.training.kmeans.kRange;
   const sampleSize = ctx.params.silhouetteSampleSize ?? EVALUATE_DEFAULTS.silhouetteSampleSize;
-  const result = evaluate(model, input.x, input.labels, kRange, sampleSize);
+  ctx.progress.start('k sweep', kRange[1] - kRange[0] + 2, 'items');
+  const result = evaluate(model, input.x, input.labels, kRange, sampleSize, (done) =>
+    ctx.progress.update(done),
+  );
+  ctx.progress.done();
   ctx.log.info('evaluated', {
     silhouette: result.metrics.silhouette,
     bestK: result.byK.best_k,

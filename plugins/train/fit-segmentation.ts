@@ -106,6 +106,10 @@ export function fitSegmentation(
   let silhouetteByK: {k: number; silhouette: number}[] | undefined;
   if (params.k === 'auto') {
     const [lo, hi] = params.kRange;
+    if (lo > hi)
+      throw new RangeError(
+        `train.kRange [${lo}, ${hi}] is empty: write [min, max] with min <= max.`,
+      );
     const ks = Array.from({length: Math.max(0, hi - lo + 1)}, (_, i) => lo + i).filter(
       (k) => k < nIn,
     );

@@ -31,7 +31,9 @@ export async function runTrain(ctx: StageContext<TrainParams>): Promise<void> {
   ctx.log.info('features read', {customers: ids.length});
   ctx.signal.throwIfAborted();
 
+  ctx.progress.start('fitting', undefined, 'items');
   const segmentation = fitSegmentation(CUSTOMER_FEATURES, x, params, dataHash);
+  ctx.progress.done();
   const {model} = segmentation;
   ctx.log.info('model fitted', {
     outliers: model.training.outliers,
