@@ -54,7 +54,7 @@ function transpile(folders, files) {
     for (const name of readdirSync(dir)) {
       const file = path.join(dir, name);
       if (statSync(file).isDirectory()) visit(file);
-      else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) {
+      else if (name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.d.ts')) {
         const {outputText} = ts.transpileModule(readFileSync(file, 'utf8'), {
           compilerOptions: {module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022},
           fileName: name,

@@ -30,7 +30,7 @@ export function transpileForChild(
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) visit(path);
-      else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) {
+      else if (name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.d.ts')) {
         const {outputText} = ts.transpileModule(readFileSync(path, 'utf8'), {
           compilerOptions: {
             module: ts.ModuleKind.ESNext,
