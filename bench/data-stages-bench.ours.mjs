@@ -10,12 +10,19 @@ import {fileURLToPath} from 'node:url';
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [url, out, threadsArg, only] = process.argv.slice(2);
 const threads = Number(threadsArg ?? 2);
-const {createStageContext} = await import(path.join(repo, 'dist/runner/src/execution/stage-context.js'));
-const plugin = async (name) => (await import(path.join(repo, `dist/plugins/${name}/index.js`))).default;
+const {createStageContext} = await import(
+  path.join(repo, 'dist/runner/src/execution/stage-context.js')
+);
+const plugin = async (name) =>
+  (await import(path.join(repo, `dist/plugins/${name}/index.js`))).default;
 
 function defaults(def) {
   const props = def.params.properties ?? {};
-  return Object.fromEntries(Object.entries(props).filter(([, s]) => 'default' in s).map(([k, s]) => [k, s.default]));
+  return Object.fromEntries(
+    Object.entries(props)
+      .filter(([, s]) => 'default' in s)
+      .map(([k, s]) => [k, s.default]),
+  );
 }
 
 const times = {};
@@ -57,4 +64,12 @@ if (only !== 'download-only') {
   await stage('seasonality', {}, [p('clean.parquet')], [p('seasonality.parquet')]);
 }
 const all = process.cpuUsage();
-console.log(JSON.stringify({times, cpuTimes, cpuMs: Math.round((all.user + all.system) / 1000), sinceStartMs: Math.round(performance.now()), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024)}));
+console.log(
+  JSON.stringify({
+    times,
+    cpuTimes,
+    cpuMs: Math.round((all.user + all.system) / 1000),
+    sinceStartMs: Math.round(performance.now()),
+    maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  }),
+);
