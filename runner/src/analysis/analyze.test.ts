@@ -343,6 +343,8 @@ describe('plugin params validators', () => {
       const data = {};
       module.default(data);
       outputs.push(data);
+      // Uses ajv's runtime helpers (string length) where a schema has minLength.
+      expect(typeof module.default({url: ''})).toBe('boolean');
     }
     // The standalone code validates and fills defaults like the compiled validator.
     expect(outputs).toContainEqual({dropCancelled: true});

@@ -13,7 +13,7 @@ export interface ParamsValidator {
 }
 
 /** Bump when the options below change, so cached validators are rebuilt. */
-const OPTIONS_VERSION = 'allErrors+useDefaults/1';
+const OPTIONS_VERSION = 'allErrors+useDefaults/2';
 
 let ajv: Promise<AjvInstance> | undefined;
 const memory = new Map<string, Promise<Entry>>();
@@ -44,8 +44,12 @@ function toEsm(code: string): string {
     /require\("(ajv\/dist\/runtime\/[a-z0-9]+)"\)/g,
     (_, specifier: string) => {
       const name = `runtime${imports.length}`;
+      const url = JSON.stringify(pathToFileURL(require.resolve(specifier)).href);
+      // The code reads `.default` of the CommonJS exports; loaders differ in what a default
+      // import of CommonJS gives (the exports object, or its `default`), so accept both.
       imports.push(
-        `import ${name} from ${JSON.stringify(pathToFileURL(require.resolve(specifier)).href)};`,
+        `import * as ${name}Module from ${url};`,
+        `const ${name} = ${name}Module.default?.default ? ${name}Module.default : ${name}Module;`,
       );
       return name;
     },
@@ -96,6 +100,13 @@ async function store(validate: ParamsValidator, file: string): Promise<void> {
 
 const stored = new Set<string>();
 
+/** The name of a schema's cached validator: its content hash (exported for tests). */
+export function cacheKey(schema: JsonSchema): string {
+  return createHash('sha256')
+    .update(`${OPTIONS_VERSION}\0${JSON.stringify(schema)}`)
+    .digest('hex');
+}
+
 /**
  * The validator of a plugin's params schema, compiled once per process and cached as ajv
  * standalone code under `cacheDir` (keyed by the schema's content), so later runs import it
@@ -106,19 +117,19 @@ export async function paramsValidator(
   cacheDir: string | undefined,
 ): Promise<ParamsValidator | string> {
   if (typeof schema !== 'object' || schema === null) return 'params must be a JSON Schema object';
-  const key = createHash('sha256')
-    .update(`${OPTIONS_VERSION}\0${JSON.stringify(schema)}`)
-    .digest('hex');
+  const key = cacheKey(schema);
   const file = cacheDir === undefined ? undefined : path.join(cacheDir, `${key}.mjs`);
-  let entry = memory.get(key);
+  const memoryKey = `${key}\0${file === undefined ? 'compiled' : 'cached'}`;
+  let entry = memory.get(memoryKey);
   if (!entry) {
     entry = load(schema, file);
-    memory.set(key, entry);
+    memory.set(memoryKey, entry);
   }
   const {validate, compiled} = await entry;
   if (file !== undefined && compiled && typeof validate === 'function' && !stored.has(file)) {
     stored.add(file);
-    if (!existsSync(file)) await store(validate, file);
+    // Compiled here means the entry was missing or unusable: (re)write it.
+    await store(validate, file);
   }
   return validate;
 }

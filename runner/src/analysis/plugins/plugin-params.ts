@@ -99,9 +99,18 @@ export async function validatePluginParams(
   fallback: Span,
   cacheDir: string | undefined,
 ): Promise<ParamProblem[] | {readonly brokenSchema: string}> {
-  const validate = await paramsValidator(schema, cacheDir);
+  let validate = await paramsValidator(schema, cacheDir);
   if (typeof validate === 'string') return {brokenSchema: validate};
-  if (validate(data)) return [];
+  let valid: boolean;
+  try {
+    valid = validate(data);
+  } catch {
+    // Only a damaged cached module can throw; ajv's own compiled code does not.
+    validate = await paramsValidator(schema, undefined);
+    if (typeof validate === 'string') return {brokenSchema: validate};
+    valid = validate(data);
+  }
+  if (valid) return [];
   return (validate.errors ?? [])
     .filter((e) => e.keyword !== 'if' && e.keyword !== 'anyOf' && e.keyword !== 'oneOf')
     .map((e) => explain(e, plugin, schema, withNode, fallback, data));

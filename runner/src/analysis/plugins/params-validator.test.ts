@@ -1,0 +1,58 @@
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {afterAll, describe, expect, test} from 'vitest';
+import {cacheKey} from './params-validator.js';
+import {validatePluginParams} from './plugin-params.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'runner-validators-'));
+afterAll(() => rmSync(dir, {recursive: true, force: true}));
+
+const span = {offset: 0, length: 0};
+const schema = (title: string) => ({
+  title,
+  type: 'object',
+  properties: {name: {type: 'string', minLength: 3}, n: {type: 'integer', default: 1}},
+  additionalProperties: false,
+});
+
+describe('cached params validators', () => {
+  test('are written on first use and give the same answers', async () => {
+    const s = schema('written');
+    const data = {name: 'abc'};
+    expect(await validatePluginParams('p', s, data, undefined, span, dir)).toEqual([]);
+    expect(data).toEqual({name: 'abc', n: 1});
+    const file = path.join(dir, `${cacheKey(s)}.mjs`);
+    expect(existsSync(file)).toBe(true);
+    const module = (await import(`${path.join(dir, `${cacheKey(s)}.mjs`)}?check`)) as {
+      default: (d: unknown) => boolean;
+    };
+    expect(module.default({name: 'ab'})).toBe(false);
+    expect(module.default({name: 'abcd'})).toBe(true);
+    expect(readFileSync(file, 'utf8')).not.toContain('require(');
+  });
+
+  test('a damaged cache entry that throws falls back to compiling', async () => {
+    const s = schema('damaged');
+    writeFileSync(
+      path.join(dir, `${cacheKey(s)}.mjs`),
+      'export default function () { throw new TypeError("func2 is not a function"); }\n',
+    );
+    const problems = await validatePluginParams('p', s, {name: 'ab'}, undefined, span, dir);
+    expect(problems).toEqual([
+      {
+        message:
+          'Param "name" of plugin "p" must NOT have fewer than 3 characters, but is a string ("ab").',
+        span,
+      },
+    ]);
+  });
+
+  test('an unreadable cache entry is replaced', async () => {
+    const s = schema('garbage');
+    const file = path.join(dir, `${cacheKey(s)}.mjs`);
+    writeFileSync(file, 'this is not javascript');
+    expect(await validatePluginParams('p', s, {name: 'abc'}, undefined, span, dir)).toEqual([]);
+    expect(readFileSync(file, 'utf8')).toContain('export');
+  });
+});
