@@ -164,6 +164,9 @@ describe('plot spec loading', () => {
       ],
     });
     expect((same['encoding'] as Record<string, unknown>)['color']).toMatchObject({field: 'rev'});
+    expect((same['encoding'] as Record<string, unknown>)['strokeDash']).toMatchObject({
+      field: 'rev',
+    });
   });
 
   it('draws step-sized (nominal) views side by side, sharing only continuous axes', async () => {

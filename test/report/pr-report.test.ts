@@ -1,6 +1,7 @@
 import {cpSync, readFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {renderStageOutcomes} from '../../runner/src/report/last-run.js';
 import {writeReport, type WrittenReport} from '../../runner/src/report/pr-report.js';
 import {makeFixtureRepo, type FixtureRepo} from './fixture-repo.js';
 import {assertReportImages, tableRow} from './report-assertions.js';
@@ -122,6 +123,41 @@ describe('runner report', () => {
     );
     after.forEach((bytes, index) =>
       expect(bytes.equals(before[index] ?? Buffer.alloc(0))).toBe(true),
+    );
+  });
+});
+
+describe('stage outcomes', () => {
+  it('keeps a row short when a stage has many reasons, and flags a failed run', () => {
+    const text = renderStageOutcomes(
+      {
+        stages: [
+          {
+            type: 'stage',
+            time: 1,
+            stage: 'train',
+            outcome: 'failed',
+            ms: 65_000,
+            reasons: ['a', 'b', 'c', 'd', 'e'].map((path) => ({
+              kind: 'dep-changed' as const,
+              path,
+              change: 'modified' as const,
+            })),
+          },
+        ],
+        end: {
+          type: 'run-end',
+          time: 2,
+          ok: false,
+          ms: 65_000,
+          counts: {fresh: 0, cached: 0, run: 0, failed: 1, skipped: 0},
+        },
+      },
+      ['train'],
+    );
+    expect(text).toContain('1 failed in 1 min 5 s — **the run failed**.');
+    expect(text).toContain(
+      '| train | failed | 1 min 5 s | dep a modified; dep b modified; dep c modified; +2 more |',
     );
   });
 });

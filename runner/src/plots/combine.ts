@@ -65,6 +65,10 @@ function overlay(revisions: readonly RevisionPlot[]): PlotSpec {
         ...encoding,
         color,
         ...(offset ? {[offset]: {field: 'rev', type: 'nominal', sort: labels}} : {}),
+        // Identical lines would hide the earlier revision; a dashed later one lets both show.
+        ...(markType === 'line'
+          ? {strokeDash: {field: 'rev', type: 'nominal', sort: labels, legend: null}}
+          : {}),
       },
     };
   };

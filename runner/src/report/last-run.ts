@@ -76,7 +76,7 @@ export function renderStageOutcomes(run: LastRun, order: readonly string[] = [])
     stage.stage,
     OUTCOME_WORD[stage.outcome],
     formatDuration(stage.ms),
-    stage.reasons.map(describeReason).join('; '),
+    reasonsText(stage),
   ]);
   const table = renderTable(['Stage', 'Outcome', 'Time', 'Why'], rows, 'md', [
     'left',
@@ -85,6 +85,13 @@ export function renderStageOutcomes(run: LastRun, order: readonly string[] = [])
     'left',
   ]);
   return `${summary(run)}\n\n${table}`;
+}
+
+/** Up to three reasons; a stage with many changed deps would otherwise fill the row. */
+function reasonsText(stage: StageEndEvent): string {
+  const shown = stage.reasons.slice(0, 3).map(describeReason);
+  const more = stage.reasons.length - shown.length;
+  return shown.join('; ') + (more > 0 ? `; +${more} more` : '');
 }
 
 function summary(run: LastRun): string {
