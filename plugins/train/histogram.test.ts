@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {sklearnFixture} from '../../runner/src/model/ml/test-support.js';
+import {sklearnFixture} from '../../test/ml/test-support.js';
 import {histogram} from './histogram.js';
 
 interface MiscFixture {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import {DuckDBInstance} from '@duckdb/node-api';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {parseModel, score, type SegmentationModel} from '../../runner/src/model/index.js';
-import {expectAgree} from '../../runner/src/model/ml/test-support.js';
+import {expectAgree} from './test-support.js';
 import evaluatePlugin from '../../plugins/evaluate/index.js';
 import train from '../../plugins/train/index.js';
 import {withTrainDefaults} from '../../plugins/train/params.js';

@@ -4,7 +4,7 @@ import {fitIsolationForest} from './isolation-forest.js';
 import {matrix} from './matrix.js';
 import {percentile} from './percentile.js';
 import {Random} from './random.js';
-import {expectAgree, sklearnFixture} from './test-support.js';
+import {expectAgree, sklearnFixture} from '../../../../test/ml/test-support.js';
 
 interface MiscFixture {
   values: number[];

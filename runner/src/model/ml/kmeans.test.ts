@@ -4,7 +4,7 @@ import {fitKMeans, kMeansPlusPlus} from './kmeans.js';
 import {fromRows} from './matrix.js';
 import {inertia} from './metrics.js';
 import {Random} from './random.js';
-import {expectAgree, sklearnFixture} from './test-support.js';
+import {expectAgree, sklearnFixture} from '../../../../test/ml/test-support.js';
 
 interface KMeansFixture {
   cases: {name: string; x: number[][]; k: number; inertias: number[]; best: number}[];

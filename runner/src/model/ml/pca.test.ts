@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {fromRows} from './matrix.js';
 import {componentsForVariance, fitPca} from './pca.js';
-import {expectAgree, sklearnFixture} from './test-support.js';
+import {expectAgree, sklearnFixture} from '../../../../test/ml/test-support.js';
 
 interface PcaFixture {
   x: number[][];

@@ -12,6 +12,6 @@ export function expectAgree(actual: number, expected: number, label = ''): void 
 
 /** Reads a JSON fixture written by test/fixtures/sklearn/make_fixtures.py. */
 export function sklearnFixture<T>(name: string): T {
-  const url = new URL(`../../../../test/fixtures/sklearn/${name}`, import.meta.url);
+  const url = new URL(`../fixtures/sklearn/${name}`, import.meta.url);
   return JSON.parse(readFileSync(fileURLToPath(url), 'utf8')) as T;
 }
