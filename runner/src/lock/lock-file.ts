@@ -1,8 +1,9 @@
 import {readFile} from 'node:fs/promises';
-import {isMap, isScalar, isSeq, LineCounter, parseDocument, stringify, type Document} from 'yaml';
+import {isMap, isScalar, isSeq, LineCounter, parseDocument, type Document} from 'yaml';
 import {writeFileAtomic} from '../cache/atomic-write.js';
 import {compareCodeUnits} from '../hashing/dir-manifest.js';
 import {err, ok, type Result} from '../util/result.js';
+import {OrderedMap, yamlDocument} from './lock-yaml.js';
 
 /** A dep or out as recorded: path relative to the root (POSIX), md5 (`.dir` for a folder), bytes. */
 export interface LockPath {
@@ -39,58 +40,57 @@ export interface LockFile {
  * sorted by path, params and `with:` keys sorted at every depth, empty sections dropped.
  */
 export function serializeLock(lock: LockFile): string {
-  const stages: Record<string, unknown> = {};
-  for (const name of Object.keys(lock.stages).sort(compareCodeUnits)) {
-    stages[name] = stageForYaml(lock.stages[name]!);
-  }
-  const body = Object.keys(stages).length > 0 ? {schema: 1, stages} : {schema: 1};
-  return stringify(body, {lineWidth: 0, indentSeq: true});
-}
-
-function stageForYaml(stage: LockStage): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  out['kind'] =
-    'cmd' in stage.kind
-      ? {cmd: [...stage.kind.cmd]}
-      : {plugin: stage.kind.plugin, version: stage.kind.version, codeHash: stage.kind.codeHash};
-  const params = sortDeep(dropEmptyFiles(stage.params ?? {}));
-  if (Object.keys(params as object).length > 0) out['params'] = params;
-  if (stage.with !== undefined && Object.keys(stage.with).length > 0)
-    out['with'] = sortDeep(stage.with);
-  if (stage.deps.length > 0) out['deps'] = sortPaths(stage.deps);
-  if (stage.outs.length > 0) out['outs'] = sortPaths(stage.outs);
-  out['fingerprint'] = stage.fingerprint;
-  return out;
-}
-
-function dropEmptyFiles(
-  params: Readonly<Record<string, Readonly<Record<string, unknown>>>>,
-): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(params).filter(([, keys]) => Object.keys(keys).length > 0),
+  const names = Object.keys(lock.stages).sort(compareCodeUnits);
+  const stages = names.map((name) => [name, stageForYaml(lock.stages[name]!)] as const);
+  return yamlDocument(
+    new OrderedMap(
+      stages.length > 0
+        ? [
+            ['schema', 1],
+            ['stages', new OrderedMap(stages)],
+          ]
+        : [['schema', 1]],
+    ),
   );
 }
 
-function sortPaths(paths: readonly LockPath[]): Record<string, unknown>[] {
-  return [...paths]
-    .sort((a, b) => compareCodeUnits(a.path, b.path))
-    .map((p) =>
-      p.nfiles === undefined
-        ? {path: p.path, md5: p.md5, size: p.size}
-        : {path: p.path, md5: p.md5, size: p.size, nfiles: p.nfiles},
-    );
+function stageForYaml(stage: LockStage): OrderedMap {
+  const entries: [string, unknown][] = [];
+  entries.push([
+    'kind',
+    'cmd' in stage.kind
+      ? new OrderedMap([['cmd', stage.kind.cmd]])
+      : new OrderedMap([
+          ['plugin', stage.kind.plugin],
+          ['version', stage.kind.version],
+          ['codeHash', stage.kind.codeHash],
+        ]),
+  ]);
+  // Plain objects below are written with their keys sorted at every depth.
+  const params = Object.fromEntries(
+    Object.entries(stage.params ?? {}).filter(([, keys]) => Object.keys(keys).length > 0),
+  );
+  if (Object.keys(params).length > 0) entries.push(['params', params]);
+  if (stage.with !== undefined && Object.keys(stage.with).length > 0)
+    entries.push(['with', stage.with]);
+  if (stage.deps.length > 0) entries.push(['deps', sortPaths(stage.deps)]);
+  if (stage.outs.length > 0) entries.push(['outs', sortPaths(stage.outs)]);
+  entries.push(['fingerprint', stage.fingerprint]);
+  return new OrderedMap(entries);
 }
 
-/** Object keys sorted at every depth; `undefined` properties dropped. */
-function sortDeep(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortDeep);
-  if (typeof value !== 'object' || value === null) return value;
-  const record = value as Record<string, unknown>;
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(record).sort(compareCodeUnits)) {
-    if (record[key] !== undefined) sorted[key] = sortDeep(record[key]);
-  }
-  return sorted;
+function sortPaths(paths: readonly LockPath[]): OrderedMap[] {
+  return [...paths]
+    .sort((a, b) => compareCodeUnits(a.path, b.path))
+    .map(
+      (p) =>
+        new OrderedMap([
+          ['path', p.path],
+          ['md5', p.md5],
+          ['size', p.size],
+          ...(p.nfiles === undefined ? [] : [['nfiles', p.nfiles] as const]),
+        ]),
+    );
 }
 
 /**
