@@ -1,4 +1,4 @@
-/* global fetch, clearTimeout */
+/* global fetch, setInterval, clearInterval, performance */
 // Model server benchmark: our fastify server against the original's Flask + scikit-learn peer,
 // side by side in one run, then a 60 s soak of ours. Prints figures; asserts nothing.
 //   node bench/serve-bench.mjs [--model models/model.json] [--seconds 10] [--soak 60]
@@ -143,6 +143,26 @@ async function load(url, requestBody, duration, connections = CONNECTIONS) {
   };
 }
 
+async function sequential(url, requestBody, duration) {
+  const times = [];
+  let errors = 0;
+  const end = performance.now() + duration * 1000;
+  while (performance.now() < end) {
+    const start = performance.now();
+    const res = await fetch(`${url}/predict`, {
+      method: 'POST',
+      headers: {'content-type': 'application/json'},
+      body: requestBody,
+    });
+    await res.arrayBuffer();
+    times.push(performance.now() - start);
+    if (!res.ok) errors++;
+  }
+  times.sort((a, b) => a - b);
+  const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
+  return {rps: times.length / duration, p50: at(0.5), p99: at(0.99), errors};
+}
+
 function rssMb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 1024;
@@ -184,22 +204,25 @@ try {
     );
   }
 
-  // Latency without queueing: one connection, one request at a time.
-  console.log(`\nlatency at 1 connection (${seconds} s each):`);
+  // Latency without queueing: one client sending one request at a time (fetch, keep-alive where
+  // the server allows it; Flask's development server closes every connection, as in production
+  // for the original). Measured client-side, because autocannon's latencies are not meaningful
+  // against a server that closes each connection.
+  console.log(`\nsequential requests, one client (${seconds} s each):`);
   for (const [name, url, requestBody] of [
     ['ours, 1 raw-feature instance', ours.url, body(1, rawRow)],
     ['ours, 1 PCA instance', ours.url, body(1, pcObject)],
     ['flask + sklearn, 1 PCA instance', flask.url, body(1, pcRow)],
   ]) {
-    console.log(row(name, await load(url, requestBody, seconds, 1)));
+    console.log(row(name, await sequential(url, requestBody, seconds)));
   }
 
   // Soak: alternating single and 100-instance raw requests for soakSeconds.
   console.log(
     `\nsoak: ${soakSeconds} s on our server, alternating 1 and 100 raw-feature instances`,
   );
-  let rssAfter5 = NaN;
-  const sampler = setTimeout(() => (rssAfter5 = rssMb(ours.proc.pid)), 5000);
+  const rssSeries = [];
+  const sampler = setInterval(() => rssSeries.push(rssMb(ours.proc.pid)), 5000);
   const soak = await autocannon({
     url: ours.url,
     connections: CONNECTIONS,
@@ -219,7 +242,8 @@ try {
       },
     ],
   });
-  clearTimeout(sampler);
+  clearInterval(sampler);
+  const rssAfter5 = rssSeries[0];
   const rssEnd = rssMb(ours.proc.pid);
   const alive = ours.proc.exitCode === null;
   console.log(
@@ -228,7 +252,10 @@ try {
   console.log(
     `RSS after 5 s ${rssAfter5.toFixed(1)} MB, at the end ${rssEnd.toFixed(1)} MB (delta ${(rssEnd - rssAfter5).toFixed(1)} MB)`,
   );
+  console.log(`RSS every 5 s (MB): ${rssSeries.map((v) => v.toFixed(0)).join(' ')}`);
   const metrics = await (await fetch(`${ours.url}/metrics`)).text();
+  const heap = /^runner_nodejs_heap_size_used_bytes (\S+)/m.exec(metrics)?.[1];
+  console.log(`V8 heap used at the end: ${(Number(heap) / 1024 / 1024).toFixed(1)} MB`);
   const dropped = /^runner_prediction_log_dropped (\S+)/m.exec(metrics)?.[1];
   console.log(`prediction log lines dropped under load: ${dropped}`);
 } finally {
