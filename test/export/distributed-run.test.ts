@@ -1,6 +1,6 @@
 import {execFile} from 'node:child_process';
 import {existsSync} from 'node:fs';
-import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
+import {cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {promisify} from 'node:util';
@@ -21,7 +21,6 @@ import {
  */
 const execFileAsync = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const RUNNER = path.join(ROOT, 'runner/bin/runner.js');
 const compiled = existsSync(path.join(ROOT, 'dist/runner/src/cli/main.js'));
 const ready = emulatorInstalled && compiled;
 if (!emulatorInstalled) console.warn(EMULATOR_SKIP_MESSAGE);
@@ -38,6 +37,8 @@ interface Task {
   readonly argv: readonly string[];
 }
 
+/** The installed runner every task uses, frozen for the test (see {@link installRunner}). */
+let RUNNER: string;
 let emulator: RunningEmulator;
 let work: string;
 let origin: string;
@@ -47,6 +48,7 @@ beforeAll(async () => {
   if (!ready) return;
   emulator = await startEmulator();
   work = await mkdtemp(path.join(tmpdir(), 'runner-distributed-'));
+  RUNNER = await installRunner(path.join(work, 'runner-install'));
   origin = path.join(work, 'origin');
   await mkdir(origin);
   const pipeline = parseDocument(await readFile(path.join(ROOT, 'pipeline.yaml'), 'utf8'));
@@ -71,6 +73,20 @@ afterAll(async () => {
   await emulator.stop();
   await rm(work, {recursive: true, force: true});
 });
+
+/**
+ * A copy of the compiled runner (dist, package.json, bin; node_modules linked read-only), so
+ * every task runs the same build even when the working tree is recompiled meanwhile: a plugin
+ * whose code changes between two tasks has another fingerprint, as on a fleet with mixed versions.
+ */
+async function installRunner(dir: string): Promise<string> {
+  await mkdir(path.join(dir, 'runner/bin'), {recursive: true});
+  await cp(path.join(ROOT, 'dist'), path.join(dir, 'dist'), {recursive: true});
+  await cp(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
+  await cp(path.join(ROOT, 'runner/bin/runner.js'), path.join(dir, 'runner/bin/runner.js'));
+  await symlink(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  return path.join(dir, 'runner/bin/runner.js');
+}
 
 async function git(cwd: string, ...args: string[]): Promise<void> {
   await execFileAsync('git', [...GIT, ...args], {cwd});
