@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto';
 import {createWriteStream} from 'node:fs';
 import {chmod, mkdir, rename, rm} from 'node:fs/promises';
-import {dirname} from 'node:path';
+import {basename, dirname, join} from 'node:path';
 import {Transform, type Readable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import {tempNameOwner, tempPathFor} from '../cache/temp-files.js';
@@ -11,8 +11,8 @@ import {RemoteError, type ByteCounter} from './remote-store.js';
  * A unique sibling temp path (same folder, so the final rename is atomic), named like every temp
  * of the state layer so that the next run removes the leftovers of a killed one.
  */
-export function partialPathFor(finalPath: string): string {
-  return tempPathFor(finalPath);
+export function partialPathFor(finalPath: string, tempDir?: string): string {
+  return tempPathFor(tempDir === undefined ? finalPath : join(tempDir, basename(finalPath)));
 }
 
 /** True for names of temp files (which listings and gc must ignore). */
@@ -55,10 +55,13 @@ export async function writeVerified(
     mode?: number;
     /** Fail (as a transient error) when no byte arrives for this long. */
     stallTimeoutMs?: number;
+    /** Where the temp file goes (same filesystem as `finalPath`); beside it by default. */
+    tempDir?: string;
   },
 ): Promise<void> {
   await mkdir(dirname(finalPath), {recursive: true});
-  const partial = partialPathFor(finalPath);
+  if (options.tempDir !== undefined) await mkdir(options.tempDir, {recursive: true});
+  const partial = partialPathFor(finalPath, options.tempDir);
   const stall = options.stallTimeoutMs;
   let timer: NodeJS.Timeout | undefined;
   let arm = (): void => undefined;

@@ -22,6 +22,11 @@ export interface DownloadOptions extends TransferOptions {
   readonly expectedMd5?: string;
   /** File mode given to the file before it is renamed into place. */
   readonly mode?: number;
+  /**
+   * Folder for the temp file (same filesystem as `localPath`), e.g. `<cache>/tmp`, which the
+   * next run sweeps of a killed run's leftovers. Beside `localPath` by default.
+   */
+  readonly tempDir?: string;
 }
 
 /**

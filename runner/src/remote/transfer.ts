@@ -294,6 +294,7 @@ export async function fetchObjects(request: TransferRequest): Promise<TransferSu
       await remote.download(objectKey(id), localObjectPath(cacheDir, id), {
         expectedMd5: contentMd5(id),
         mode: READ_ONLY,
+        tempDir: join(cacheDir, 'tmp'),
         onBytes: m.bytes,
         ...(signal ? {signal} : {}),
       });
