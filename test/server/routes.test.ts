@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {score, scoreComponents} from '../../runner/src/model/index.js';
-import {fixtureModel, fixtureModelText, trainingRows} from './fixture.js';
+import {fixtureModel, fixtureModelPath, fixtureModelText, trainingRows} from './fixture.js';
 import {createHash} from 'node:crypto';
 import {clusterMeanInstance, componentsInstance, fixtureServer, predict} from './helpers.js';
 
@@ -111,5 +111,32 @@ describe('unknown routes', () => {
     const res = await app.inject('/nope');
     expect(res.statusCode).toBe(404);
     expect(res.json().message).toContain('POST /predict');
+  });
+});
+
+describe('recommendations as JSON', () => {
+  it('reads a .json array of rows through DuckDB as well', async () => {
+    const {writeFileSync} = await import('node:fs');
+    const {join} = await import('node:path');
+    const {tempDir} = await import('./helpers.js');
+    const {fileModelSource} = await import('../../runner/src/server/index.js');
+    const path = join(tempDir(), 'recs.json');
+    writeFileSync(
+      path,
+      JSON.stringify([
+        {CustomerID: 12347, rank: 1, StockCode: '22423', Description: 'REGENCY CAKESTAND 3 TIER'},
+        {CustomerID: 12347, rank: 2, StockCode: '85123A', Description: 'WHITE HANGING HEART'},
+      ]),
+    );
+    const app = await fixtureServer({
+      model: fileModelSource(fixtureModelPath, {recommendations: path}),
+    });
+    const res = await app.inject('/customers/12347/recommendations');
+    expect(res.statusCode).toBe(200);
+    expect(res.json().recommendations).toEqual([
+      {rank: 1, StockCode: '22423', Description: 'REGENCY CAKESTAND 3 TIER'},
+      {rank: 2, StockCode: '85123A', Description: 'WHITE HANGING HEART'},
+    ]);
+    expect((await app.inject('/customers/12347.0/recommendations')).statusCode).toBe(200);
   });
 });

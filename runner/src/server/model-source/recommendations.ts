@@ -39,7 +39,7 @@ export async function readRecommendations(path: string): Promise<RecommendationT
       const md5 = createHash('md5')
         .update(await readFile(path))
         .digest('hex');
-      return index(path, md5, result.getRowObjectsJson());
+      return index(path, md5, result.getRowObjectsJS().map(plainRow));
     } finally {
       connection.closeSync();
     }
@@ -63,6 +63,22 @@ function index(path: string, md5: string, rows: Record<string, unknown>[]): Reco
     customers: byCustomer.size,
     forCustomer: (customerId) => byCustomer.get(customerKey(customerId) ?? ''),
   };
+}
+
+/** JSON-friendly values: BIGINT as a number when exact (ids, ranks), dates as ISO text. */
+function plainRow(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) out[key] = plainValue(value);
+  return out;
+}
+
+function plainValue(value: unknown): unknown {
+  if (typeof value === 'bigint') {
+    return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  }
+  if (value instanceof Date) return value.toISOString();
+  if (value === null || typeof value !== 'object') return value;
+  return Array.isArray(value) ? value.map(plainValue) : String(value);
 }
 
 /** "12347", 12347 and 12347.0 (the original data stores ids as floats) are the same customer. */
