@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto';
-import {constants} from 'node:fs';
+import {constants, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {chmod, copyFile, open, rm} from 'node:fs/promises';
-import {MD5_CHUNK_BYTES, md5File} from '../hashing/md5-file.js';
+import {MD5_CHUNK_BYTES, md5File, SMALL_FILE_BYTES} from '../hashing/md5-file.js';
 
 /** Whether this filesystem has refused a reflink; then we stop trying (per process). */
 let reflinkRefused = false;
@@ -13,6 +13,8 @@ let reflinkRefused = false;
  * only the hash reads data; elsewhere one pass reads, hashes and writes.
  */
 export async function copyAndHash(src: string, dst: string): Promise<string> {
+  // A small file costs more in thread-pool round trips (about ten) than in bytes.
+  if (statSync(src).size <= SMALL_FILE_BYTES) return copySmallAndHash(src, dst);
   if (!reflinkRefused) {
     const handle = await open(dst, 'wx', 0o666);
     const mode = (await handle.stat()).mode & 0o777;
@@ -40,6 +42,12 @@ function isReflinkRefusal(error: unknown): boolean {
     code === 'EINVAL' ||
     code === 'ENOSYS'
   );
+}
+
+function copySmallAndHash(src: string, dst: string): string {
+  const bytes = readFileSync(src);
+  writeFileSync(dst, bytes, {flag: 'wx', mode: 0o666});
+  return createHash('md5').update(bytes).digest('hex');
 }
 
 async function streamCopyAndHash(src: string, dst: string): Promise<string> {

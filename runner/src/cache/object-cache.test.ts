@@ -351,3 +351,25 @@ describe('ObjectCache.restore after a killed restore', () => {
     expect(readdirSync(work)).toEqual(['a.txt']);
   });
 });
+
+describe('ObjectCache with files above the small-file size (streamed copies)', () => {
+  it('saves, restores and verifies a large file', async () => {
+    const big = Buffer.alloc(3 * 256 * 1024 + 17, 7);
+    big.write('header', 0);
+    const file = path.join(work, 'big.bin');
+    writeFileSync(file, big);
+    const hashed = (await hashPath(file, StatCache.inMemory()))!;
+    await objects.save(file, hashed);
+    expect(readFileSync(objects.objectPath(hashed.md5)).equals(big)).toBe(true);
+    rmSync(file);
+    expect((await objects.restore(file, hashed, StatCache.inMemory())).ok).toBe(true);
+    expect(readFileSync(file).equals(big)).toBe(true);
+    expect(statSync(file).mode & 0o200).toBe(0o200);
+
+    flipFirstByte(objects.objectPath(hashed.md5));
+    writeFileSync(file, 'workspace');
+    const result = await objects.restore(file, hashed, StatCache.inMemory());
+    expect(result).toMatchObject({ok: false, error: {reason: 'corrupt-object', md5: hashed.md5}});
+    expect(readFileSync(file, 'utf8')).toBe('workspace');
+  });
+});
