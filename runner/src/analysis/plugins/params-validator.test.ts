@@ -56,3 +56,39 @@ describe('cached params validators', () => {
     expect(readFileSync(file, 'utf8')).toContain('export');
   });
 });
+
+const messages = (problems: Awaited<ReturnType<typeof validatePluginParams>>) =>
+  'brokenSchema' in problems ? [problems.brokenSchema] : problems.map((p) => p.message);
+
+describe('params messages', () => {
+  const choice = {
+    type: 'object',
+    properties: {
+      k: {anyOf: [{const: 'auto'}, {type: 'integer', minimum: 2}]},
+      range: {type: 'array', items: {type: 'integer'}},
+      rate: {type: 'number'},
+    },
+  };
+
+  test('anyOf failures are one message listing the alternatives', async () => {
+    const problems = await validatePluginParams('p', choice, {k: 1}, undefined, span, undefined);
+    expect(messages(problems)).toEqual([
+      'Param "k" of plugin "p" must be "auto" or >= 2, but is an integer (1).',
+    ]);
+  });
+
+  test('list items are named with [index]; values are shown after ${}', async () => {
+    const problems = await validatePluginParams(
+      'p',
+      choice,
+      {range: [2, 'x'], rate: 'fast'},
+      undefined,
+      span,
+      undefined,
+    );
+    expect(messages(problems)).toEqual([
+      'Param "range[1]" of plugin "p" must be a whole number, but is a string ("x").',
+      'Param "rate" of plugin "p" must be a number, but is a string ("fast").',
+    ]);
+  });
+});

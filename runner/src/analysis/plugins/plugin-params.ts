@@ -1,7 +1,6 @@
 import type {ErrorObject} from 'ajv';
 import type {JsonSchema} from '../../plugin-api/define-plugin.js';
 import {
-  describeNode,
   describeType,
   describeValue,
   nodeAtPointer,
@@ -18,7 +17,12 @@ export interface ParamProblem {
 }
 
 function label(pointer: string): string {
-  return pointer === '' ? 'with' : pointer.slice(1).split('/').join('.');
+  if (pointer === '') return 'with';
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((part, i) => (/^\d+$/.test(part) ? `[${part}]` : i === 0 ? part : `.${part}`))
+    .join('');
 }
 
 function valueAt(data: unknown, pointer: string): unknown {
@@ -66,9 +70,8 @@ function explain(
         span,
       };
     case 'type': {
-      const actual = found?.exact
-        ? describeNode(found.node)
-        : describeValue(valueAt(data, error.instancePath));
+      // The value after `${}`, not the text in the file.
+      const actual = describeValue(valueAt(data, error.instancePath));
       return {
         message: `Param "${name}" of plugin "${plugin}" must be ${describeType(params['type'])}, but is ${actual}.`,
         span,
@@ -111,7 +114,49 @@ export async function validatePluginParams(
     valid = validate(data);
   }
   if (valid) return [];
-  return (validate.errors ?? [])
-    .filter((e) => e.keyword !== 'if' && e.keyword !== 'anyOf' && e.keyword !== 'oneOf')
-    .map((e) => explain(e, plugin, schema, withNode, fallback, data));
+  const errors = validate.errors ?? [];
+  // An anyOf/oneOf failure comes with one error per alternative; say it once, listing them.
+  const choices = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+  const inChoice = (e: ErrorObject) =>
+    choices.some((c) => c !== e && e.schemaPath.startsWith(`${c.schemaPath}/`));
+  const problems: ParamProblem[] = [];
+  for (const error of errors) {
+    if (error.keyword === 'if' || inChoice(error)) continue;
+    if (error.keyword === 'anyOf' || error.keyword === 'oneOf') {
+      const alternatives = errors
+        .filter(
+          (e) => e.schemaPath.startsWith(`${error.schemaPath}/`) && !inNested(e, error, choices),
+        )
+        .map(alternative);
+      const found = withNode ? nodeAtPointer(withNode, error.instancePath) : undefined;
+      problems.push({
+        message: `Param "${label(error.instancePath)}" of plugin "${plugin}" must be ${[...new Set(alternatives)].join(' or ')}, but is ${describeValue(valueAt(data, error.instancePath))}.`,
+        span: found?.node.span ?? fallback,
+      });
+      continue;
+    }
+    problems.push(explain(error, plugin, schema, withNode, fallback, data));
+  }
+  return problems;
+}
+
+/** True when `e` belongs to an anyOf/oneOf nested inside `outer`: the nested one speaks for it. */
+function inNested(e: ErrorObject, outer: ErrorObject, choices: readonly ErrorObject[]): boolean {
+  return choices.some(
+    (c) =>
+      c !== outer &&
+      c.schemaPath.startsWith(`${outer.schemaPath}/`) &&
+      e.schemaPath.startsWith(`${c.schemaPath}/`),
+  );
+}
+
+/** One alternative of an anyOf/oneOf, in words: `"auto"`, `a whole number`, `>= 2`. */
+function alternative(e: ErrorObject): string {
+  const params = e.params as Record<string, unknown>;
+  if (e.keyword === 'const') return JSON.stringify(params['allowedValue']);
+  if (e.keyword === 'enum') {
+    return (params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(' or ');
+  }
+  if (e.keyword === 'type') return describeType(params['type']);
+  return (e.message ?? 'valid').replace(/^must (be )?/, '');
 }
