@@ -1,3 +1,4 @@
+import {stageDuckDb} from '../shared-data/duckdb-connection.js';
 import {writeFile} from 'node:fs/promises';
 import type {StageContext} from '../../runner/src/plugin-api/index.js';
 import {copyToParquet, queryRows} from '../shared-data/parquet.js';
@@ -30,7 +31,7 @@ export async function runClean(ctx: StageContext<CleanParams>): Promise<void> {
       'clean: declare one dep (transactions), one out (cleaned table) and one metric (report).',
     );
   }
-  const db = await ctx.duckdb();
+  const db = await stageDuckDb(ctx);
   const source = `read_parquet(${sqlString(input)}, file_row_number = true)`;
   const step1 = p.dropMissing ? 'CustomerID IS NOT NULL AND Description IS NOT NULL' : 'true';
   const key = p.duplicateKey.map(sqlIdent).join(', ');

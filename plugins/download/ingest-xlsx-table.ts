@@ -1,3 +1,4 @@
+import {stageDuckDb} from '../shared-data/duckdb-connection.js';
 import {rm} from 'node:fs/promises';
 import {join} from 'node:path';
 import type {StageContext} from '../../runner/src/plugin-api/index.js';
@@ -15,7 +16,7 @@ export async function ingestXlsx(
   const csv = join(ctx.tmpdir, 'xlsx-rows.csv');
   try {
     await xlsxToTypedCsv(ctx, xlsxPath, label, csv);
-    await typedCsvToParquet(await ctx.duckdb(), csv, out);
+    await typedCsvToParquet(await stageDuckDb(ctx), csv, out);
   } finally {
     await rm(csv, {force: true});
   }

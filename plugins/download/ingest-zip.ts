@@ -1,3 +1,4 @@
+import {stageDuckDb} from '../shared-data/duckdb-connection.js';
 import {createWriteStream} from 'node:fs';
 import {join} from 'node:path';
 import {pipeline} from 'node:stream/promises';
@@ -41,6 +42,6 @@ export async function ingestZip(
       : /\.gz$/i.test(inner.name)
         ? 'csv.gz'
         : 'csv';
-    await tableToParquet(await ctx.duckdb(), extracted, format, innerLabel, out);
+    await tableToParquet(await stageDuckDb(ctx), extracted, format, innerLabel, out);
   }
 }

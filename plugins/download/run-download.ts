@@ -1,3 +1,4 @@
+import {stageDuckDb} from '../shared-data/duckdb-connection.js';
 import {createHash} from 'node:crypto';
 import {createReadStream} from 'node:fs';
 import {rm} from 'node:fs/promises';
@@ -20,7 +21,7 @@ export async function runDownload(ctx: StageContext<DownloadParams>): Promise<vo
   try {
     await produce(ctx, out);
     const [count] = await queryRows(
-      await ctx.duckdb(),
+      await stageDuckDb(ctx),
       `SELECT count(*) AS n FROM read_parquet(${sqlString(out)})`,
     );
     ctx.log.info('transactions written', {rows: Number(count?.['n'])});
@@ -64,7 +65,7 @@ async function produce(ctx: StageContext<DownloadParams>, out: string): Promise<
   if (format === 'zip') {
     await ingestZip(ctx, path, url, out);
   } else {
-    await tableToParquet(await ctx.duckdb(), path, format, url, out);
+    await tableToParquet(await stageDuckDb(ctx), path, format, url, out);
   }
 }
 

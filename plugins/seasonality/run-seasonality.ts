@@ -1,3 +1,4 @@
+import {stageDuckDb} from '../shared-data/duckdb-connection.js';
 import type {StageContext} from '../../runner/src/plugin-api/index.js';
 import {customerRowsSql, microsToDouble} from '../shared-data/customer-rows.js';
 import {copyToParquet, queryRows} from '../shared-data/parquet.js';
@@ -47,7 +48,7 @@ export async function runSeasonality(ctx: StageContext<SeasonalityParams>): Prom
   if (!input || !out) {
     throw new Error('seasonality: declare one dep (cleaned table) and one out (.parquet).');
   }
-  const db = await ctx.duckdb();
+  const db = await stageDuckDb(ctx);
   await copyToParquet(db, seasonalitySql(input), out);
   const [row] = await queryRows(db, `SELECT count(*) AS n FROM read_parquet(${sqlString(out)})`);
   ctx.log.info('seasonality features written', {customers: Number(row?.['n'])});

@@ -1,3 +1,4 @@
+import {stageDuckDb} from '../../shared-data/duckdb-connection.js';
 import {rm} from 'node:fs/promises';
 import {join} from 'node:path';
 import type {StageContext} from '../../../runner/src/plugin-api/index.js';
@@ -318,7 +319,7 @@ export async function generateSample(
   try {
     generateSampleCsv(settings.rows, settings.seed, csv, (n) => ctx.progress.update(n));
     ctx.progress.done();
-    await typedCsvToParquet(await ctx.duckdb(), csv, out);
+    await typedCsvToParquet(await stageDuckDb(ctx), csv, out);
   } finally {
     await rm(csv, {force: true});
   }
