@@ -202,3 +202,37 @@ stages:
     expect(p.stages.get('use')!.upstream).toEqual(['prep']);
   });
 });
+
+describe('YAML features', () => {
+  test('anchors, aliases and << merge keys work in stages', async () => {
+    const p = await planOf(`x-defaults: &defaults
+  always_changed: true
+  retries: 1
+stages:
+  a:
+    <<: *defaults
+    cmd: ./a.sh
+    outs: &outs [a.txt]
+  b:
+    <<: *defaults
+    retries: 3
+    cmd: ./b.sh
+    deps: *outs
+`);
+    expect(p.stages.get('a')).toMatchObject({alwaysChanged: true, retries: 1});
+    expect(p.stages.get('b')).toMatchObject({alwaysChanged: true, retries: 3, upstream: ['a']});
+    const q = await planOf(`stages:
+  a:
+    cmd: ./a.sh
+    retries: &r 1
+    always_changed: true
+    outs: &outs [a.txt]
+  b:
+    <<: {always_changed: true, retries: *r}
+    retries: 3
+    cmd: ./b.sh
+    deps: *outs
+`);
+    expect(q.stages.get('b')).toMatchObject({alwaysChanged: true, retries: 3, upstream: ['a']});
+  });
+});

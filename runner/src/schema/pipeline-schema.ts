@@ -196,6 +196,8 @@ export function buildPipelineSchema(format: PipelineFormat): Schema {
     title: format === 'runner' ? 'pipeline.yaml' : 'dvc.yaml (as read by the runner)',
     type: 'object',
     properties: top,
+    // `x-...` keys hold YAML anchors shared by stages (`<<: *defaults`), as in docker-compose.
+    ...(format === 'runner' ? {patternProperties: {'^x-': {}}} : {}),
     additionalProperties: false,
     definitions: {
       out: outEntry({}, 'An output path, or `{path: {cache: false}}`.'),

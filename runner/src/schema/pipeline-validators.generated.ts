@@ -103,6 +103,7 @@ const schema11 = {
     },
     default_remote: {type: 'string', description: 'The remote used when none is named.'},
   },
+  patternProperties: {'^x-': {}},
   additionalProperties: false,
   definitions: {
     out: {
@@ -298,9 +299,10 @@ const schema16 = {
   type: 'array',
   items: {type: ['string', 'object']},
 };
+const pattern0 = new RegExp('^x-', 'u');
+const pattern1 = new RegExp('^\\$\\{[^}]*\\}$', 'u');
+const pattern2 = new RegExp('^(\\d+(\\.\\d+)?(ms|s|m|h)|\\$\\{[^}]*\\})$', 'u');
 const func2 = Object.prototype.hasOwnProperty;
-const pattern0 = new RegExp('^\\$\\{[^}]*\\}$', 'u');
-const pattern1 = new RegExp('^(\\d+(\\.\\d+)?(ms|s|m|h)|\\$\\{[^}]*\\})$', 'u');
 const schema17 = {
   type: 'object',
   properties: {
@@ -1661,7 +1663,7 @@ function validate11(
         }
       }
       if (typeof data47 === 'string') {
-        if (!pattern0.test(data47)) {
+        if (!pattern1.test(data47)) {
           const err61 = {
             instancePath: instancePath + '/retries',
             schemaPath: '#/properties/retries/pattern',
@@ -1713,7 +1715,7 @@ function validate11(
         }
       }
       if (typeof data48 === 'string') {
-        if (!pattern1.test(data48)) {
+        if (!pattern2.test(data48)) {
           const err64 = {
             instancePath: instancePath + '/timeout',
             schemaPath: '#/properties/timeout/pattern',
@@ -1761,7 +1763,8 @@ function validate10(
         key0 === 'vars' ||
         key0 === 'params' ||
         key0 === 'remotes' ||
-        key0 === 'default_remote'
+        key0 === 'default_remote' ||
+        pattern0.test(key0)
       )) {
         const err0 = {
           instancePath,
@@ -3315,7 +3318,7 @@ function validate10(
                 }
               }
               if (typeof data49 === 'string') {
-                if (!pattern0.test(data49)) {
+                if (!pattern1.test(data49)) {
                   const err62 = {
                     instancePath:
                       instancePath +
@@ -3383,7 +3386,7 @@ function validate10(
                 }
               }
               if (typeof data50 === 'string') {
-                if (!pattern1.test(data50)) {
+                if (!pattern2.test(data50)) {
                   const err65 = {
                     instancePath:
                       instancePath +

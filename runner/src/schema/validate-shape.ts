@@ -118,7 +118,9 @@ export function validateShape(
         const hint =
           format === 'dvc' && (property === 'uses' || property === 'with')
             ? ' dvc.yaml stages run commands only; plugins need pipeline.yaml.'
-            : '';
+            : format === 'runner' && parts.length === 0
+              ? ' Top-level keys starting with "x-" are ignored (a place for shared YAML anchors).'
+              : '';
         diagnostics.error(
           'unknown-field',
           `Unknown field "${property}" ${container}.${didYouMean(property, allowed)} Allowed fields: ${allowed.join(', ')}.${hint}`,
