@@ -168,8 +168,8 @@ function rssMb(pid) {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 1024;
 }
 
-const row = (name, r) =>
-  `${name.padEnd(38)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(2).padStart(8)} ${r.p99.toFixed(2).padStart(8)} ${String(r.errors).padStart(7)}`;
+const row = (name, r, latency = true) =>
+  `${name.padEnd(38)} ${r.rps.toFixed(0).padStart(8)} ${(latency ? r.p50.toFixed(2) : 'n/a*').padStart(8)} ${(latency ? r.p99.toFixed(2) : 'n/a*').padStart(8)} ${String(r.errors).padStart(7)}`;
 
 try {
   console.log(
@@ -194,8 +194,11 @@ try {
   for (const n of [1, 100]) {
     console.log(row(`ours, ${n} raw-feature instance(s)`, results[`ours raw ${n}`]));
     console.log(row(`ours, ${n} PCA instance(s)`, results[`ours pc ${n}`]));
-    console.log(row(`flask + sklearn, ${n} PCA instance(s)`, results[`flask pc ${n}`]));
+    console.log(row(`flask + sklearn, ${n} PCA instance(s)`, results[`flask pc ${n}`], false));
   }
+  console.log(
+    "* Flask's development server closes every connection; autocannon's latencies against it are not meaningful (see the sequential figures below).",
+  );
   console.log('');
   for (const n of [1, 100]) {
     const flaskRps = results[`flask pc ${n}`].rps;
