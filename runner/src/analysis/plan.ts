@@ -88,7 +88,10 @@ export interface OutSpec extends PathSpec {
 export interface ParamValue {
   /** The params file, relative to the root (`params.yaml` by default). */
   readonly file: string;
-  /** Dotted key (`train.k`), or a whole section (`train`). */
+  /**
+   * Dotted key (`train.k`), or a whole section (`train`); `''` tracks the whole file (a
+   * `- other.yaml:` entry with no keys, as in DVC).
+   */
   readonly key: string;
   /** The value used for this run; undefined only when the key is missing (an analysis error). */
   readonly value: unknown;

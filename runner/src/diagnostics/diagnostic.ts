@@ -3,7 +3,10 @@
  * so analysis never pays for positions of errors it does not report.
  */
 export interface SourceLocation {
-  /** Path of the file as shown to the user (relative to the working directory when possible). */
+  /**
+   * Path of the file: absolute as the analyzer reports it (a relative path is taken from the
+   * printer's cwd). formatDiagnostics shows it relative to the working directory.
+   */
   readonly file: string;
   /** UTF-16 offset of the first character, as the `yaml` package reports it. */
   readonly offset: number;
