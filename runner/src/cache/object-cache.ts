@@ -1,6 +1,14 @@
 import type {BigIntStats} from 'node:fs';
-import {lstatSync, statSync} from 'node:fs';
-import {chmod, mkdir, readFile, rename, rm, stat, utimes} from 'node:fs/promises';
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+} from 'node:fs';
+import {chmod, mkdir, readFile, rename, rm} from 'node:fs/promises';
 import path from 'node:path';
 import {
   DIR_SUFFIX,
@@ -58,6 +66,8 @@ export class ObjectCache {
   readonly cacheDir: string;
   /** Where temp files of this cache live (same filesystem as the objects, for rename). */
   readonly tmpDir: string;
+  /** Workspace folders already rid of stale temp files by this instance. */
+  readonly #cleanedFolders = new Set<string>();
 
   constructor(cacheDir: string) {
     this.cacheDir = cacheDir;
@@ -186,14 +196,14 @@ export class ObjectCache {
     const object = this.objectPath(md5);
     const objectStat = statOrUndefined(object);
     if (objectStat === undefined) return err({reason: 'missing-object', md5});
-    await prepareParent(absPath);
+    await prepareParent(absPath, this.#cleanedFolders);
     const temp = tempPathFor(absPath);
     try {
       const copied = await this.materialise(object, temp, md5, objectStat);
       if (!copied.ok) return copied;
       await replace(temp, absPath);
     } finally {
-      await rm(temp, {force: true});
+      rmSync(temp, {force: true});
     }
     statCache.set(absPath, statSync(absPath, {bigint: true}), md5);
     return ok(undefined);
@@ -213,7 +223,7 @@ export class ObjectCache {
       if (st === undefined) return err({reason: 'missing-object', md5: entry.md5});
       objectStats.set(entry.md5, st);
     }
-    await prepareParent(absPath);
+    await prepareParent(absPath, this.#cleanedFolders);
     const temp = tempPathFor(absPath);
     try {
       await mkdir(temp);
@@ -221,7 +231,7 @@ export class ObjectCache {
       await forEachBounded(entries, COPY_CONCURRENCY, async (entry) => {
         if (failure !== undefined) return;
         const target = path.join(temp, ...entry.relpath.split('/'));
-        await mkdir(path.dirname(target), {recursive: true});
+        mkdirSync(path.dirname(target), {recursive: true});
         const object = this.objectPath(entry.md5);
         const copied = await this.materialise(
           object,
@@ -256,32 +266,37 @@ export class ObjectCache {
       return err({reason: 'corrupt-object', md5, actual});
     }
     const mtime = Math.min(Number(objectStat.mtimeMs), Date.now() - RESTORED_MTIME_AGE_MS) / 1000;
-    await utimes(target, mtime, mtime);
+    utimesSync(target, mtime, mtime);
     return ok(undefined);
   }
 
   private async saveFile(absPath: string, md5: string): Promise<void> {
     const file = this.objectPath(md5);
     if (exists(file)) return;
-    await mkdir(this.tmpDir, {recursive: true});
+    mkdirSync(this.tmpDir, {recursive: true});
     const temp = tempPathFor(path.join(this.tmpDir, md5));
     try {
       const actual = await copyAndHash(absPath, temp);
       if (actual !== md5) throw new CacheSaveError(absPath, md5, actual);
-      await chmod(temp, 0o444);
-      await mkdir(path.dirname(file), {recursive: true});
-      await rename(temp, file);
+      chmodSync(temp, 0o444);
+      mkdirSync(path.dirname(file), {recursive: true});
+      renameSync(temp, file);
     } finally {
-      await rm(temp, {force: true});
+      rmSync(temp, {force: true});
     }
   }
 }
 
-/** Creates the folder a restore writes into, and removes what a killed restore left there. */
-async function prepareParent(absPath: string): Promise<void> {
+/**
+ * Creates the folder a restore writes into, and removes what a killed restore left there (once
+ * per folder and process: a folder of 1,000 restored files must not be listed 1,000 times).
+ */
+async function prepareParent(absPath: string, cleaned: Set<string>): Promise<void> {
   const parent = path.dirname(absPath);
-  await mkdir(parent, {recursive: true});
+  if (cleaned.has(parent)) return;
+  mkdirSync(parent, {recursive: true});
   await removeStaleTemps(parent);
+  cleaned.add(parent);
 }
 
 /**
@@ -291,15 +306,15 @@ async function prepareParent(absPath: string): Promise<void> {
  */
 async function replace(from: string, to: string): Promise<void> {
   const current = statOrUndefined(to, false);
-  const fromIsDir = (await stat(from)).isDirectory();
+  const fromIsDir = statSync(from).isDirectory();
   // rename() replaces a file by a file, but not a folder, nor a file by a folder.
   if (current === undefined || (!current.isDirectory() && !fromIsDir)) {
-    await rename(from, to);
+    renameSync(from, to);
     return;
   }
   const aside = tempPathFor(to, 'old');
-  await rename(to, aside);
-  await rename(from, to);
+  renameSync(to, aside);
+  renameSync(from, to);
   await rm(aside, {recursive: true, force: true});
 }
 
