@@ -1,4 +1,4 @@
-import {copyFile, mkdir, mkdtemp, readFile, readdir, writeFile} from 'node:fs/promises';
+import {copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile} from 'node:fs/promises';
 import {existsSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
@@ -128,6 +128,43 @@ export function defineRemoteSuite(newRemote: () => RemoteStore): void {
     });
     const third = await runPush({root: project.root, lock: project.lock, remote, jobs: 2});
     expect(third).toMatchObject({ok: true, value: {transferred: 0, bytes: 0, runRecords: 0}});
+  });
+
+  it('skips outs declared cache: false (kept in git) and still moves the run records naming them', async () => {
+    const project = await makeProject();
+    const remote = newRemote();
+    const inGit = project.lock.stages['prepare']!.outs.find((o) => o.path === 'data/b.txt')!.md5;
+    await rm(localObjectPath(project.cacheDir, inGit));
+    const uncached = ['data/b.txt'];
+    const pushed = await runPush({
+      root: project.root,
+      lock: project.lock,
+      remote,
+      jobs: 2,
+      uncached,
+    });
+    expect(pushed).toMatchObject({
+      ok: true,
+      value: {transferred: allIds(project).length - 1, runRecords: 2},
+    });
+    const clone = await cloneOf(project);
+    const pulled = await runPull({root: clone, lock: project.lock, remote, jobs: 2, uncached});
+    expect(pulled).toMatchObject({ok: true, value: {runRecords: 2, failures: []}});
+    expect(pulled.ok && [...pulled.value.checkout.restored].sort()).toEqual([
+      'data/a.bin',
+      'data/processed',
+      'models/model.json',
+    ]);
+    const train = project.lock.stages['prepare']!;
+    expect(
+      await fetchRun({
+        root: await cloneOf(project),
+        remote,
+        fingerprint: train.fingerprint,
+        jobs: 2,
+        uncached,
+      }),
+    ).toEqual({ok: true, value: true});
   });
 
   it('rejects an unknown stage with the known ones listed', async () => {

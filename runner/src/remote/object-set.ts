@@ -47,9 +47,14 @@ export interface OutRef extends LockPathRef {
 
 /**
  * The outs of the chosen stages (all when `stages` is undefined or empty), sorted by stage then
- * path. Unknown stage names are an error that lists the known ones.
+ * path, leaving out the `uncached` paths (outs declared `cache: false`, kept in git). Unknown stage
+ * names are an error that lists the known ones.
  */
-export function selectOuts(lock: LockRef, stages?: readonly string[]): Result<OutRef[], string> {
+export function selectOuts(
+  lock: LockRef,
+  stages?: readonly string[],
+  uncached: ReadonlySet<string> = new Set(),
+): Result<OutRef[], string> {
   const known = Object.keys(lock.stages).sort();
   const chosen = stages && stages.length > 0 ? [...stages] : known;
   const unknown = chosen.filter((name) => !(name in lock.stages));
@@ -65,7 +70,7 @@ export function selectOuts(lock: LockRef, stages?: readonly string[]): Result<Ou
       a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
     );
     for (const out of sorted) {
-      if (isObjectId(out.md5)) outs.push({...out, stage});
+      if (isObjectId(out.md5) && !uncached.has(out.path)) outs.push({...out, stage});
     }
   }
   return ok(outs);
@@ -108,4 +113,16 @@ export async function expandIds(
     for (const member of members) files.add(member);
   }
   return {files, dirs, unreadable};
+}
+
+/**
+ * Paths of the outs declared `cache: false` in a plan (kept in git, never in the cache), to pass
+ * as `uncached` to the remote commands.
+ */
+export function uncachedPaths(plan: {
+  readonly stages: ReadonlyMap<string, {readonly outs: readonly {path: string; cache: boolean}[]}>;
+}): string[] {
+  return [...plan.stages.values()].flatMap((stage) =>
+    stage.outs.filter((out) => !out.cache).map((out) => out.path),
+  );
 }

@@ -12,6 +12,7 @@ import {
   selectOuts,
   type OutRef,
 } from './object-set.js';
+export {uncachedPaths} from './object-set.js';
 import {presentOnRemote} from './remote-presence.js';
 import {RemoteError, type RemoteErrorReason, type RemoteStore} from './remote-store.js';
 import {
@@ -44,6 +45,11 @@ export interface TransferCommandOptions {
   readonly runCache?: boolean;
   readonly onProgress?: OnTransferProgress;
   readonly signal?: AbortSignal;
+  /**
+   * Paths of outs declared `cache: false` (kept in git, never cached): not transferred. Take them
+   * from the plan with {@link uncachedPaths}.
+   */
+  readonly uncached?: readonly string[];
 }
 
 export interface PullOptions extends TransferCommandOptions {
@@ -82,7 +88,7 @@ function incomplete(verb: string, summary: TransferSummary): RemoteFailure {
 function plan(
   options: TransferCommandOptions,
 ): Result<{outs: OutRef[]; runs: string[] | 'all'}, RemoteFailure> {
-  const outs = selectOuts(options.lock, options.stages);
+  const outs = selectOuts(options.lock, options.stages, new Set(options.uncached));
   if (!outs.ok) return err({reason: 'unknown-stage', message: outs.error});
   const chosen =
     options.stages && options.stages.length > 0 ? options.stages : Object.keys(options.lock.stages);
@@ -102,6 +108,7 @@ async function transfer(
     ids: rootIds(chosen.value.outs),
     runs: chosen.value.runs,
     jobs: Math.max(1, options.jobs),
+    uncached: new Set(options.uncached),
     ...(options.onProgress ? {onProgress: options.onProgress} : {}),
     ...(options.signal ? {signal: options.signal} : {}),
   };
@@ -131,7 +138,7 @@ export function runFetch(
 export async function runPull(options: PullOptions): Promise<Result<PullSummary, RemoteFailure>> {
   const fetched = await transfer('fetch', options);
   if (!fetched.ok) return fetched;
-  const outs = selectOuts(options.lock, options.stages);
+  const outs = selectOuts(options.lock, options.stages, new Set(options.uncached));
   if (!outs.ok) return err({reason: 'unknown-stage', message: outs.error});
   const checkout = await checkoutOuts(options.root, outs.value, options.force ? {force: true} : {});
   return ok({...fetched.value, checkout});
@@ -147,6 +154,8 @@ export async function fetchRun(options: {
   fingerprint: string;
   jobs: number;
   signal?: AbortSignal;
+  /** Out paths declared `cache: false` (see {@link TransferCommandOptions.uncached}). */
+  uncached?: readonly string[];
 }): Promise<Result<boolean, RemoteFailure>> {
   try {
     const summary = await fetchObjects({
@@ -155,6 +164,7 @@ export async function fetchRun(options: {
       ids: [],
       runs: [options.fingerprint],
       jobs: Math.max(1, options.jobs),
+      uncached: new Set(options.uncached),
       ...(options.signal ? {signal: options.signal} : {}),
     });
     if (summary.failures.length > 0) return err(incomplete('fetch', summary));
@@ -185,7 +195,7 @@ export interface CloudStatusEntry {
 export async function runStatusCloud(
   options: Omit<TransferCommandOptions, 'runCache' | 'onProgress'>,
 ): Promise<Result<CloudStatusEntry[], RemoteFailure>> {
-  const outs = selectOuts(options.lock, options.stages);
+  const outs = selectOuts(options.lock, options.stages, new Set(options.uncached));
   if (!outs.ok) return err({reason: 'unknown-stage', message: outs.error});
   const cacheDir = cacheDirOf(options.root);
   try {

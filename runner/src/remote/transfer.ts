@@ -59,9 +59,18 @@ export interface TransferRequest {
   readonly jobs: number;
   readonly onProgress?: OnTransferProgress;
   readonly signal?: AbortSignal;
+  /** Out paths declared `cache: false`: run records name them, but they are not objects to move. */
+  readonly uncached?: ReadonlySet<string>;
 }
 
 const READ_ONLY = 0o444;
+
+function cachedOuts<T extends {path: string}>(
+  outs: readonly T[],
+  uncached?: ReadonlySet<string>,
+): T[] {
+  return uncached ? outs.filter((out) => !uncached.has(out.path)) : [...outs];
+}
 
 function failureOf(id: string, error: unknown): ObjectFailure {
   if (error instanceof RemoteError) return {id, reason: error.reason, message: error.message};
@@ -152,7 +161,10 @@ async function readLocalRuns(
 export async function pushObjects(request: TransferRequest): Promise<TransferSummary> {
   const {cacheDir, remote, jobs, signal} = request;
   const records = await readLocalRuns(cacheDir, request.runs);
-  const roots = new Set([...request.ids, ...records.flatMap((r) => rootIds(r.outs))]);
+  const roots = new Set([
+    ...request.ids,
+    ...records.flatMap((r) => rootIds(cachedOuts(r.outs, request.uncached))),
+  ]);
   const expanded = await expandIds(roots, (id) => readLocalManifest(cacheDir, id));
   const failures: ObjectFailure[] = expanded.unreadable.map((id) => ({
     id,
@@ -202,7 +214,9 @@ export async function pushObjects(request: TransferRequest): Promise<TransferSum
     toSend.filter((id) => isDirId(id) && (expanded.dirs.get(id) ?? []).every((m) => ok.has(m))),
   );
 
-  const ready = records.filter((record) => complete(rootIds(record.outs), expanded, ok));
+  const ready = records.filter((record) =>
+    complete(rootIds(cachedOuts(record.outs, request.uncached)), expanded, ok),
+  );
   const recordResults = await mapSettled(ready, jobs, async (record) => {
     if (await remote.stat(runKey(record.fingerprint))) return false;
     await remote.upload(localRunPath(cacheDir, record.fingerprint), runKey(record.fingerprint));
@@ -285,7 +299,10 @@ export async function fetchObjects(request: TransferRequest): Promise<TransferSu
   const {cacheDir, remote, jobs, signal} = request;
   const failures: ObjectFailure[] = [];
   const records = await remoteRuns(remote, cacheDir, request.runs, jobs, failures);
-  const roots = new Set([...request.ids, ...records.flatMap((r) => rootIds(r.record.outs))]);
+  const roots = new Set([
+    ...request.ids,
+    ...records.flatMap((r) => rootIds(cachedOuts(r.record.outs, request.uncached))),
+  ]);
   const meter = new ProgressMeter(0, 0, undefined);
   let transferred = 0;
   let bytes = 0;
@@ -344,7 +361,7 @@ export async function fetchObjects(request: TransferRequest): Promise<TransferSu
   );
   let runRecords = 0;
   for (const {record, raw} of records) {
-    if (!complete(rootIds(record.outs), expanded, have)) continue;
+    if (!complete(rootIds(cachedOuts(record.outs, request.uncached)), expanded, have)) continue;
     await writeRunRecord(cacheDir, record, raw);
     runRecords++;
   }
