@@ -198,7 +198,7 @@ export function buildStage(instance: StageInstance, env: BuildEnvironment): Stag
   }
 
   const outs: OutSpec[] = [];
-  let outsComplete = body.byKey.has('outs') === Boolean(field('outs'));
+  let outsComplete = true;
   for (const [key, kind] of OUT_FIELDS) {
     const entry = body.byKey.get(key);
     if (!entry) continue;
