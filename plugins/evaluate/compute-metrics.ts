@@ -1,12 +1,11 @@
-import {fitKMeans} from '../../runner/src/model/ml/kmeans.js';
 import {selectRows, type Matrix} from '../../runner/src/model/ml/matrix.js';
 import {
   calinskiHarabasz,
   clusterSizes,
   daviesBouldin,
   inertia,
-  silhouettes,
 } from '../../runner/src/model/ml/metrics.js';
+import {sweep as runSweep} from '../../runner/src/model/ml/parallel.js';
 import {Random} from '../../runner/src/model/ml/random.js';
 import type {SegmentationModel} from '../../runner/src/model/types.js';
 
@@ -47,14 +46,14 @@ export interface Evaluation {
  * of k-means refitted with the model's settings for every k of the range. All silhouettes share
  * one pass over the point pairs; above `sampleSize` points they use a seeded sample.
  */
-export function evaluate(
+export async function evaluate(
   model: SegmentationModel,
   x: Matrix,
   labels: Int32Array,
   kRange: readonly [number, number],
   sampleSize: number,
-  onProgress: (done: number, total: number) => void = () => undefined,
-): Evaluation {
+  options: {threads?: number; onProgress?: (done: number, total: number) => void} = {},
+): Promise<Evaluation> {
   const k = model.kmeans.k;
   const settings = model.training.kmeans;
   if (kRange[0] > kRange[1]) {
@@ -64,19 +63,20 @@ export function evaluate(
   }
   const ks: number[] = [];
   for (let kk = kRange[0]; kk <= kRange[1] && kk < x.rows; kk++) ks.push(kk);
-  // The sweep's k-means fits, then one pass for every silhouette.
-  const fits = ks.map((kk, i) => {
-    onProgress(i, ks.length + 1);
-    return fitKMeans(x, {...settings, k: kk});
-  });
-  onProgress(ks.length, ks.length + 1);
-
   const sampled = x.rows > sampleSize;
   const rows = sampled ? new Random(settings.seed).sample(x.rows, sampleSize).sort() : undefined;
-  const pick = <T extends ArrayLike<number>>(labeling: T): ArrayLike<number> =>
-    rows ? Int32Array.from(rows, (i) => labeling[i] as number) : labeling;
+  const pick = (labeling: ArrayLike<number>): Int32Array =>
+    rows ? Int32Array.from(rows, (i) => labeling[i] as number) : Int32Array.from(labeling);
   const points = rows ? selectRows(x, rows) : x;
-  const values = silhouettes(points, [pick(labels), ...fits.map((f) => pick(f.labels))]);
+  // The sweep's k-means fits, then one pass for every silhouette (final labels first).
+  const {fits, silhouettes: values} = await runSweep(
+    x,
+    ks.map((kk) => ({...settings, k: kk})),
+    [],
+    options.threads ?? 1,
+    (fitLabels) => ({x: points, labelings: [pick(labels), ...fitLabels.map(pick)]}),
+    options.onProgress,
+  );
 
   const sizes = Array.from(clusterSizes(labels, k));
   const centroids = Float64Array.from(model.kmeans.centroids.flat());

@@ -139,7 +139,7 @@ describe('evaluate plugin', () => {
     expect(scatter).toHaveLength(300);
   });
 
-  it('samples silhouettes with a seed above the sample size, and says so', () => {
+  it('samples silhouettes with a seed above the sample size, and says so', async () => {
     const model = parseModel(readFileSync(path.join(run.dir, 'model.json'), 'utf8'));
     // Two well separated groups on a line: every silhouette, sampled or not, is close to 1.
     const n = 400;
@@ -159,17 +159,19 @@ describe('evaluate plugin', () => {
         ],
       },
     };
-    const sampled = evaluate(small, x, labels, [2, 3], 100);
-    const exact = evaluate(small, x, labels, [2, 3], 20000);
+    const sampled = await evaluate(small, x, labels, [2, 3], 100);
+    const exact = await evaluate(small, x, labels, [2, 3], 20000);
     expect(sampled.metrics.silhouette_sampled).toBe(true);
     expect(exact.metrics.silhouette_sampled).toBe(false);
     expect(exact.metrics.silhouette).toBe(silhouette(x, labels));
     expect(sampled.metrics.silhouette).not.toBe(exact.metrics.silhouette);
     expect(Math.abs(sampled.metrics.silhouette - exact.metrics.silhouette)).toBeLessThan(0.01);
-    expect(evaluate(small, x, labels, [2, 3], 100).metrics.silhouette).toBe(
+    expect((await evaluate(small, x, labels, [2, 3], 100)).metrics.silhouette).toBe(
       sampled.metrics.silhouette,
     );
-    expect(() => evaluate(small, x, labels, [5, 3], 100)).toThrow(/kRange \[5, 3\] is empty/);
+    await expect(evaluate(small, x, labels, [5, 3], 100)).rejects.toThrow(
+      /kRange \[5, 3\] is empty/,
+    );
     // The sweep refits k-means with the model's settings.
     expect(exact.byK.inertia['2']).toBe(fitKMeans(x, {...model.training.kmeans, k: 2}).inertia);
   });

@@ -28,9 +28,10 @@ export async function runEvaluate(ctx: StageContext<EvaluateParams>): Promise<vo
   const kRange = ctx.params.kRange ?? model.training.kmeans.kRange;
   const sampleSize = ctx.params.silhouetteSampleSize ?? EVALUATE_DEFAULTS.silhouetteSampleSize;
   ctx.progress.start('k sweep', kRange[1] - kRange[0] + 2, 'items');
-  const result = evaluate(model, input.x, input.labels, kRange, sampleSize, (done) =>
-    ctx.progress.update(done),
-  );
+  const result = await evaluate(model, input.x, input.labels, kRange, sampleSize, {
+    threads: ctx.threads,
+    onProgress: (done) => ctx.progress.update(done),
+  });
   ctx.progress.done();
   ctx.log.info('evaluated', {
     silhouette: result.metrics.silhouette,

@@ -8,7 +8,7 @@ import {
 import {fitIsolationForest} from '../../runner/src/model/ml/isolation-forest.js';
 import {fitKMeans, type KMeansFit} from '../../runner/src/model/ml/kmeans.js';
 import {matrix, selectRows, type Matrix} from '../../runner/src/model/ml/matrix.js';
-import {silhouettes} from '../../runner/src/model/ml/metrics.js';
+import {sweep} from '../../runner/src/model/ml/parallel.js';
 import {componentsForVariance, fitPca} from '../../runner/src/model/ml/pca.js';
 import type {
   ClusterProfile,
@@ -36,12 +36,13 @@ export interface Segmentation {
  * relabelled by size. Every customer's components and label then come from the same kernels that
  * `score` uses, so scoring a training row gives back its label.
  */
-export function fitSegmentation(
+export async function fitSegmentation(
   features: readonly string[],
   x: Matrix,
   params: TrainParams,
   dataHash: string,
-): Segmentation {
+  threads = 1,
+): Promise<Segmentation> {
   const p = features.length;
   if (x.cols !== p) throw new RangeError(`Expected ${p} feature columns, got ${x.cols}.`);
   checkFeatureNames(features, params);
@@ -114,10 +115,11 @@ export function fitSegmentation(
       (k) => k < nIn,
     );
     if (ks.length === 0) throw new RangeError(`kRange [${lo}, ${hi}] has no k below ${nIn} rows.`);
-    const fits = ks.map((k) => fitKMeans(scores, {...settings, k}));
-    const values = silhouettes(
+    const {fits, silhouettes: values} = await sweep(
       scores,
-      fits.map((f) => f.labels),
+      ks.map((k) => ({...settings, k})),
+      [],
+      threads,
     );
     silhouetteByK = ks.map((k, i) => ({k, silhouette: values[i] as number}));
     let best = 0;

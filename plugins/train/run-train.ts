@@ -32,7 +32,7 @@ export async function runTrain(ctx: StageContext<TrainParams>): Promise<void> {
   ctx.signal.throwIfAborted();
 
   ctx.progress.start('fitting', undefined, 'items');
-  const segmentation = fitSegmentation(CUSTOMER_FEATURES, x, params, dataHash);
+  const segmentation = await fitSegmentation(CUSTOMER_FEATURES, x, params, dataHash, ctx.threads);
   ctx.progress.done();
   const {model} = segmentation;
   ctx.log.info('model fitted', {
