@@ -19,6 +19,9 @@ export interface CliResult {
 
 /** A temp project folder plus helpers to write files and spawn the compiled CLI in it. */
 export class Rig {
+  /** Extra environment for every command (e.g. STORAGE_EMULATOR_HOST). */
+  env: Record<string, string> = {};
+
   private constructor(readonly dir: string) {}
 
   static async create(): Promise<Rig> {
@@ -49,7 +52,7 @@ export class Rig {
   start(args: readonly string[]): {child: ChildProcess; done: Promise<CliResult>} {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: this.dir,
-      env: {...process.env, FORCE_COLOR: '0', NO_COLOR: '1'},
+      env: {...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...this.env},
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

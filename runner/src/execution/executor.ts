@@ -7,7 +7,7 @@ import type {PipelinePlan, StagePlan} from '../analysis/plan.js';
 import type {Reason, RunnerEvent, StageOutcome} from '../events/event.js';
 import {hashPath} from '../hashing/hash-path.js';
 import type {LockPath} from '../lock/lock-file.js';
-import {assessStage, toLockPath, type Assessment} from './assess-stage.js';
+import {assessStage, canRunCache, toLockPath, type Assessment} from './assess-stage.js';
 import {lockEntryFor} from './lock-entry.js';
 import {writeLockCached} from './lock-snapshot-cache.js';
 import {commitOutput, OutGuard} from './out-guard.js';
@@ -300,13 +300,17 @@ class Run {
         const outs = await this.#saveOutputs(stage);
         if (!outs.ok) return this.#fail(end, [outs.reason], attempt);
         this.#record(stage, deps, outs.outs, fingerprint);
-        await this.#o.state.runs.put({
-          schema: 1,
-          fingerprint,
-          stage: stage.name,
-          outs: outs.outs,
-          createdAt: new Date().toISOString(),
-        });
+        // Only a stage whose every out is cached can be restored whole; an always-changed one
+        // is never restored. Their runs are not recorded (as DVC's run-cache does).
+        if (canRunCache(stage) && !stage.alwaysChanged) {
+          await this.#o.state.runs.put({
+            schema: 1,
+            fingerprint,
+            stage: stage.name,
+            outs: outs.outs,
+            createdAt: new Date().toISOString(),
+          });
+        }
         return end('run', reasons, attempt);
       }
       const retryable = failure.kind !== 'run-stopped' && !this.#o.signal.aborted;

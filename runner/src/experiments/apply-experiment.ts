@@ -22,10 +22,13 @@ export interface ApplySummary {
 export async function applyExperiment(
   record: ExperimentRecord,
   state: WorkspaceState,
+  /** Outs declared `cache: false`: not cache objects, so neither checked nor restored. */
+  uncached: ReadonlySet<string>,
 ): Promise<Result<ApplySummary, string>> {
   // Check every object first: a half-applied experiment would be worse than none.
   for (const entry of Object.values(record.lock.stages)) {
     for (const out of entry.outs) {
+      if (uncached.has(out.path)) continue;
       if (!(await state.objects.has(out.md5))) {
         return err(
           `The cache has no copy of ${out.path} (${out.md5}) for this experiment. Run \`runner exp pull\` (or \`runner pull\`) first.`,
@@ -56,6 +59,7 @@ export async function applyExperiment(
   const restored: string[] = [];
   for (const entry of Object.values(record.lock.stages)) {
     for (const out of entry.outs) {
+      if (uncached.has(out.path)) continue;
       const abs = path.join(state.root, out.path);
       const current = await hashPath(abs, state.statCache);
       if (current?.md5 === out.md5) continue;

@@ -1,6 +1,7 @@
 import {mkdir, writeFile} from 'node:fs/promises';
 import {availableParallelism} from 'node:os';
 import path from 'node:path';
+import {cachedLock} from '../../execution/cached-lock.js';
 import {metricVersusParam, parallelCoordinates} from '../../experiments/experiment-plots.js';
 import {ExperimentStore, type ExperimentRecord} from '../../experiments/experiment-store.js';
 import {experimentTable} from '../../experiments/experiment-table.js';
@@ -49,7 +50,7 @@ export async function expShare(
     for (const record of records) {
       const pushed = await runPush({
         root: plan.root,
-        lock: record.lock,
+        lock: cachedLock(record.lock, plan),
         remote: remote.value,
         jobs,
       });
@@ -73,7 +74,7 @@ export async function expShare(
     if (!record || record.schema !== 1) continue;
     const fetched = await runFetch({
       root: plan.root,
-      lock: record.lock,
+      lock: cachedLock(record.lock, plan),
       remote: remote.value,
       jobs,
     });

@@ -15,7 +15,7 @@ import {openWorkspaceState} from '../../execution/workspace-state.js';
 import {acquireProjectLock} from '../../lock/project-lock.js';
 import {describeReason} from '../../reporters/describe-reason.js';
 import {intOption, parse, PIPELINE_OPTIONS} from '../args.js';
-import {pipelineFile} from '../load-plan.js';
+import {loadPlan, pipelineFile} from '../load-plan.js';
 import {errOut, EXIT, out, UsageError} from '../output.js';
 
 export const EXP_HELP = `Usage: runner exp <subcommand> [options]
@@ -204,7 +204,12 @@ async function expApply(argv: readonly string[], cwd: string): Promise<number> {
   const {values, positionals} = parse('exp apply', argv, PIPELINE_OPTIONS);
   if (positionals.length !== 1)
     throw new UsageError('runner exp apply: give one experiment: runner exp apply ID');
-  const root = path.dirname(pipelineFile(cwd, values.file));
+  const plan = await loadPlan(cwd, values.file, values.set);
+  if (!plan) return EXIT.usage;
+  const root = plan.root;
+  const uncached = new Set(
+    [...plan.stages.values()].flatMap((s) => s.outs.filter((o) => !o.cache).map((o) => o.path)),
+  );
   const record = await find(new ExperimentStore(root), positionals[0] ?? '');
   const lock = await acquireProjectLock(path.join(root, '.runner'), {wait: false});
   if (!lock.ok) {
@@ -216,7 +221,7 @@ async function expApply(argv: readonly string[], cwd: string): Promise<number> {
   try {
     const state = await openWorkspaceState(root);
     if (!state.ok) throw new UsageError(state.error);
-    const applied = await applyExperiment(record, state.value);
+    const applied = await applyExperiment(record, state.value, uncached);
     if (!applied.ok) {
       errOut(`runner exp apply: ${applied.error}\n`);
       return EXIT.stageFailed;

@@ -3,6 +3,7 @@ import {mkdir, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import type {RunnerEvent} from '../../events/event.js';
 import {execute} from '../../execution/executor.js';
+import {cachedLock} from '../../execution/cached-lock.js';
 import {recoverBackups} from '../../execution/out-guard.js';
 import {selectStages, upstreamClosure} from '../../execution/select-stages.js';
 import {
@@ -216,7 +217,7 @@ async function pushResults(
   jobs: number,
 ): Promise<string | undefined> {
   const {runPush} = await import('../../remote/transfer-commands.js');
-  const lock = lockSnapshot(state, new Set(plan.stages.keys()));
+  const lock = cachedLock(lockSnapshot(state, new Set(plan.stages.keys())), plan);
   const stages = targets.filter((t) => lock.stages[t] !== undefined);
   if (stages.length === 0) return undefined;
   const pushed = await runPush({root: plan.root, lock, stages, remote, jobs: jobs * 4});

@@ -1,5 +1,6 @@
 import {availableParallelism} from 'node:os';
 import type {PipelinePlan} from '../../analysis/plan.js';
+import {cachedLock} from '../../execution/cached-lock.js';
 import type {WorkspaceState} from '../../execution/workspace-state.js';
 import {errOut, EXIT, out} from '../output.js';
 import {selectRemote} from './transfer.js';
@@ -16,7 +17,7 @@ export async function cloudStatus(
   const {runStatusCloud} = await import('../../remote/transfer-commands.js');
   const result = await runStatusCloud({
     root: plan.root,
-    lock: {schema: 1, stages: Object.fromEntries(state.lock)},
+    lock: cachedLock({schema: 1, stages: Object.fromEntries(state.lock)}, plan),
     stages,
     remote,
     jobs: availableParallelism() * 4,

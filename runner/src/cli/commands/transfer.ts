@@ -1,4 +1,5 @@
 import {availableParallelism} from 'node:os';
+import {cachedLock} from '../../execution/cached-lock.js';
 import {openWorkspaceState} from '../../execution/workspace-state.js';
 import type {RemoteStore} from '../../remote/remote-store.js';
 import {intOption, parse, PIPELINE_OPTIONS} from '../args.js';
@@ -52,7 +53,7 @@ export async function transfer(
   const remote = await selectRemote(plan, values.remote, kind);
   const state = await openWorkspaceState(plan.root);
   if (!state.ok) throw new UsageError(state.error);
-  const lock = {schema: 1 as const, stages: Object.fromEntries(state.value.lock)};
+  const lock = cachedLock({schema: 1, stages: Object.fromEntries(state.value.lock)}, plan);
   const {runFetch, runPull, runPush} = await import('../../remote/transfer-commands.js');
   const bar = transferProgress(kind);
   const options = {
