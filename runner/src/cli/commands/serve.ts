@@ -1,6 +1,4 @@
-import {existsSync} from 'node:fs';
 import path from 'node:path';
-import type {RemoteStore} from '../../remote/remote-store.js';
 import type {RegistryReader} from '../../server/model-source/alias-model-source.js';
 import {intOption, parse} from '../args.js';
 import {errOut, EXIT, out, UsageError} from '../output.js';
@@ -68,7 +66,7 @@ export async function serve(argv: readonly string[], cwd: string): Promise<numbe
   );
 }
 
-/** The registry on the default remote, as the server reads it. */
+/** The registry on the default remote, as the server reads it (versions cached locally). */
 async function registryReader(
   cwd: string,
   file: string | undefined,
@@ -79,30 +77,7 @@ async function registryReader(
   const {selectRemote} = await import('../../remote/remote-config.js');
   const selected = selectRemote(plan, undefined);
   if (!selected.ok) return undefined;
-  const remote: RemoteStore = selected.value;
-  const registry = await import('../../registry/index.js');
-  const cacheDir = path.join(plan.root, '.runner', 'serve', 'models');
-  return {
-    async resolveAlias(name, alias) {
-      const record = await registry.readAlias(remote, name, alias);
-      if (!record)
-        throw new Error(
-          `the registry at ${remote.url} has no alias ${alias} for ${name}: promote a version first (runner models promote)`,
-        );
-      return record.version;
-    },
-    async fetchVersion(name, version) {
-      const dir = path.join(cacheDir, name, version);
-      const bundle = await registry.downloadVersion(remote, {name, version, dir});
-      if (!bundle.ok) throw new Error(bundle.error.message);
-      const recommendations = bundle.value['recommendations.parquet'];
-      return {
-        modelPath: bundle.value['model.json'],
-        recommendationsPath:
-          recommendations !== undefined && existsSync(recommendations)
-            ? recommendations
-            : undefined,
-      };
-    },
-  };
+  const {remoteRegistryReader} =
+    await import('../../server/model-source/remote-registry-reader.js');
+  return remoteRegistryReader(selected.value, path.join(plan.root, '.runner', 'serve', 'models'));
 }
