@@ -130,10 +130,11 @@ async function replaceDead(
   if (!(await createExclusively(claim, raw))) {
     const claimant = await readRaw(claim);
     if (claimant === undefined) return 'retry';
+    // A live claimant is taking the lock over: it is the holder to report or wait for.
     const holder = await liveHolder(claim, claimant);
-    if (holder !== undefined) return 'retry';
+    if (holder !== undefined) return holder;
     const taken = await replaceDead(claim, claimant, raw);
-    if (taken !== 'done') return 'retry';
+    if (taken !== 'done') return taken;
   }
   // We own the claim: nobody else may replace `file` while it still holds `dead`.
   try {
