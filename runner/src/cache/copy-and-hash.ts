@@ -40,7 +40,8 @@ function isReflinkRefusal(error: unknown): boolean {
     code === 'EOPNOTSUPP' ||
     code === 'EXDEV' ||
     code === 'EINVAL' ||
-    code === 'ENOSYS'
+    code === 'ENOSYS' ||
+    code === 'ENOTTY'
   );
 }
 

@@ -1,13 +1,5 @@
 import type {BigIntStats} from 'node:fs';
-import {
-  chmodSync,
-  lstatSync,
-  mkdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  utimesSync,
-} from 'node:fs';
+import {chmodSync, lstatSync, mkdirSync, renameSync, rmSync, statSync, utimesSync} from 'node:fs';
 import {chmod, mkdir, readFile, rename, rm} from 'node:fs/promises';
 import path from 'node:path';
 import {
