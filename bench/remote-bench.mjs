@@ -7,7 +7,7 @@
 //    Goal >= 90 % of plain.
 // REMOTE_BENCH_MB (default 100; the emulator refuses > 130), REMOTE_BENCH_ROUNDS (default 3).
 // The gs:// parts need test/gcs-emulator installed (test/gcs-emulator/install.sh).
-import {spawn} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
 import {createHash, randomBytes} from 'node:crypto';
 import {existsSync, mkdtempSync, rmSync, writeFileSync, copyFileSync, mkdirSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -21,7 +21,7 @@ const {ObjectCache} = await import(dist('cache/object-cache.js'));
 const {RunCache} = await import(dist('cache/run-cache.js'));
 const {hashPath} = await import(dist('hashing/hash-path.js'));
 const {StatCache} = await import(dist('hashing/stat-cache.js'));
-const {writeLock} = await import(dist('lock/lock-file.js'));
+const {writeLock, readLock} = await import(dist('lock/lock-file.js'));
 const {openRemote} = await import(dist('remote/open-remote.js'));
 const {runPush, runPull, runFetch} = await import(dist('remote/transfer-commands.js'));
 
@@ -133,6 +133,42 @@ try {
     }
     console.log(
       `  ${label.padEnd(7)} ${median(times).toFixed(3)} s   (goal <= 0.300 s; DVC on GCS: 2.6 s)`,
+    );
+  }
+
+  console.log(
+    '\nFlagship artifacts (embedded sample), push to an empty remote then pull into a fresh clone:',
+  );
+  const flagship = mkdtempSync(path.join(work, 'flagship-'));
+  for (const file of ['pipeline.yaml', 'params.yaml'])
+    copyFileSync(path.join(repo, file), path.join(flagship, file));
+  const repro = spawnSync(
+    process.execPath,
+    [path.join(repo, 'runner', 'bin', 'runner.js'), 'repro'],
+    {cwd: flagship},
+  );
+  if (repro.status !== 0) throw new Error(`flagship repro failed: ${repro.stderr}`);
+  const flagLock = (await readLock(path.join(flagship, 'pipeline.lock'))).value;
+  const uncached = ['reports/deploy.json'];
+  const flagRemotes = [['folder', openRemote(path.join(work, 'flagship-remote'), '/')]];
+  if (emulator)
+    flagRemotes.push([
+      'gs://',
+      openRemote(`gs://bench/flagship-${randomBytes(3).toString('hex')}`, '/'),
+    ]);
+  for (const [label, remote] of flagRemotes) {
+    let start = now();
+    const pushed = await runPush({root: flagship, lock: flagLock, remote, jobs: 16, uncached});
+    const pushSecs = secs(start);
+    if (!pushed.ok) throw new Error(pushed.error.message);
+    const clone = cloneOf({root: flagship});
+    start = now();
+    const pulled = await runPull({root: clone, lock: flagLock, remote, jobs: 16, uncached});
+    const pullSecs = secs(start);
+    if (!pulled.ok) throw new Error(pulled.error.message);
+    const mb = (pushed.value.bytes / 1048576).toFixed(1);
+    console.log(
+      `  ${label.padEnd(7)} push ${pushed.value.transferred} objects + ${pushed.value.runRecords} run records (${mb} MB) ${pushSecs.toFixed(2)} s   pull ${pullSecs.toFixed(2)} s`,
     );
   }
 
