@@ -56,12 +56,16 @@ export async function writePlots(
       data: model.clusters.map((c, i) => ({cluster: names[i], size: c.size})),
       spec: {
         title: 'Customers per cluster (outliers excluded)',
-        mark: 'bar',
+        // Horizontal bars: generated cluster names are long and must stay readable.
+        width: 360,
         encoding: {
-          x: {field: 'cluster', type: 'nominal', sort: null, title: null, axis: {labelAngle: 0}},
-          y: {field: 'size', type: 'quantitative', title: 'customers'},
-          color: {...clusterColor, legend: null},
+          y: {field: 'cluster', type: 'nominal', sort: null, title: null},
+          x: {field: 'size', type: 'quantitative', title: 'customers'},
         },
+        layer: [
+          {mark: 'bar', encoding: {color: {...clusterColor, legend: null}}},
+          {mark: {type: 'text', align: 'left', dx: 4}, encoding: {text: {field: 'size'}}},
+        ],
       },
     },
     {
