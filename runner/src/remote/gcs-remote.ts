@@ -98,6 +98,14 @@ export class GcsRemote implements RemoteStore {
           `(gcloud auth application-default login, or GOOGLE_APPLICATION_CREDENTIALS).`,
         {cause: error},
       );
+    if (/default credentials|invalid_grant|unauthorized_client|getaddrinfo/i.test(detail))
+      return new RemoteError(
+        'denied',
+        `Cannot reach ${this.describe(key)}: ${detail}. Set up Application Default Credentials ` +
+          `(gcloud auth application-default login, or GOOGLE_APPLICATION_CREDENTIALS), or ` +
+          `STORAGE_EMULATOR_HOST for an emulator.`,
+        {cause: error},
+      );
     if (isTransient(error))
       return new RemoteError(
         'transient',
@@ -105,6 +113,10 @@ export class GcsRemote implements RemoteStore {
           `(${detail}). Run the command again; only what is missing will be sent.`,
         {cause: error},
       );
+    // Any other failure of the client (a 4xx, an unexpected response) is an expected outcome of
+    // talking to a server, not a bug here: report it with what the server said.
+    if (status !== undefined || typeof (error as {code?: unknown} | null)?.code === 'string')
+      return new RemoteError('io', `${this.describe(key)}: ${detail}`, {cause: error});
     return error;
   }
 
