@@ -1,6 +1,6 @@
 import {availableParallelism} from 'node:os';
 import {createWriteStream, type WriteStream} from 'node:fs';
-import {mkdir, rm} from 'node:fs/promises';
+import {lstat, mkdir, rm} from 'node:fs/promises';
 import path from 'node:path';
 import {PGraph} from 'p-graph';
 import type {PipelinePlan, StagePlan} from '../analysis/plan.js';
@@ -417,7 +417,8 @@ class Run {
     if (!failure) {
       for (const [i, out] of stage.outs.entries()) {
         const temp = temps[i] ?? '';
-        const produced = await hashPath(temp, this.#o.state.statCache);
+        // Existence only: hashing here would read every output one more time.
+        const produced = await lstat(temp).catch(() => undefined);
         if (!produced) {
           await rm(scratch, {recursive: true, force: true});
           return {kind: 'out-not-produced', path: out.path};
