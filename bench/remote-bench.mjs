@@ -42,7 +42,7 @@ async function startEmulator() {
   const blobs = mkdtempSync(path.join(tmpdir(), 'bench-blobs-'));
   const child = spawn(
     process.execPath,
-    [path.join(emulatorDir, 'start.mjs'), '--port', '0', '--dir', blobs],
+    [path.join(emulatorDir, 'start.mjs'), '--port', '0', '--dir', blobs, '--exit-with-parent'],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },

@@ -3,7 +3,7 @@
 // JSON-API server, without Java: the Firebase security-rules runtime (a jar that needs Java 21
 // and a download) is stubbed, because the GCS JSON API routes never consult rules.
 //
-// Usage: node start.mjs [--host 127.0.0.1] [--port 0] [--dir TEMP_FOLDER]
+// Usage: node start.mjs [--host 127.0.0.1] [--port 0] [--dir TEMP_FOLDER] [--exit-with-parent]
 // Prints one JSON line on stdout once listening: {"host","port","pid","dir"}. Stop it with
 // SIGTERM to that pid; it then deletes its blobs (and the folder, when it created it).
 import {mkdtempSync, rmSync} from 'node:fs';
@@ -18,6 +18,7 @@ const {values} = parseArgs({
     port: {type: 'string', default: '0'},
     dir: {type: 'string'},
     project: {type: 'string', default: 'demo-test'},
+    'exit-with-parent': {type: 'boolean', default: false},
   },
 });
 
@@ -92,3 +93,14 @@ const stop = async () => {
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
+if (values['exit-with-parent']) {
+  // A test runner killed before its teardown must not leave a server behind.
+  const parent = process.ppid;
+  setInterval(() => {
+    try {
+      process.kill(parent, 0);
+    } catch {
+      void stop();
+    }
+  }, 1000).unref();
+}

@@ -28,7 +28,16 @@ export async function startEmulator(): Promise<RunningEmulator> {
   const blobs = await mkdtemp(join(tmpdir(), 'gcs-blobs-'));
   const child = spawn(
     process.execPath,
-    [join(dir, 'start.mjs'), '--host', '127.0.0.1', '--port', '0', '--dir', blobs],
+    [
+      join(dir, 'start.mjs'),
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--dir',
+      blobs,
+      '--exit-with-parent',
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
