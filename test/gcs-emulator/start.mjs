@@ -10,6 +10,7 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {setInterval} from 'node:timers';
 import {parseArgs} from 'node:util';
 
 const {values} = parseArgs({
