@@ -7,6 +7,7 @@ import {describeNode, toPlain, type LMap, type LNode} from '../config/located.js
 import {runnerPackage} from '../config/package-root.js';
 import {validateShape} from '../schema/validate-shape.js';
 import {err, ok, type Result} from '../util/result.js';
+import {AnalysisInputs} from './analysis-inputs.js';
 import {buildStage, type StageDraft} from './build-stage.js';
 import {expandStage} from './expand.js';
 import {buildGraph} from './graph.js';
@@ -36,6 +37,8 @@ export interface AnalyzeEnvironment {
    * load ajv or compile anything. Off unless set.
    */
   readonly cacheValidators?: boolean;
+  /** Collects every file and path the analysis read (for the plan cache); a fresh one if unset. */
+  readonly inputs?: AnalysisInputs;
 }
 
 const STAGE_NAME = /^[A-Za-z0-9_-]+$/;
@@ -68,10 +71,11 @@ export async function analyzePipelineIn(
   const root = path.dirname(file);
   const format = options.format ?? (path.basename(file) === 'dvc.yaml' ? 'dvc' : 'runner');
   const diagnostics = new DiagnosticCollector();
+  const inputs = environment.inputs ?? new AnalysisInputs();
   const at = (node: {span: LNode['span']}) => locate(file, node.span);
 
   const overrides = parseSetOverrides(options.set ?? [], diagnostics);
-  const loaded = loadYaml(file, diagnostics);
+  const loaded = loadYaml(file, diagnostics, inputs);
   if (!loaded.exists) {
     diagnostics.error(
       'file-not-found',
@@ -100,7 +104,7 @@ export async function analyzePipelineIn(
   const isInvalid = (pointer: string): boolean =>
     invalid.some((p) => p === pointer || p.startsWith(`${pointer}/`));
 
-  const store = new ParamsStore(root, diagnostics);
+  const store = new ParamsStore(root, diagnostics, inputs);
   const defaultParamsFiles = readDefaultParamsFiles(top, root, file, store, diagnostics, isInvalid);
   applySetOverrides(overrides, defaultParamsFiles, store, diagnostics);
   const globalScope = extendScope(
@@ -164,9 +168,10 @@ export async function analyzePipelineIn(
       ? path.join(root, '.runner', 'validators')
       : undefined,
     diagnostics,
+    inputs,
   });
   // A stage whose outs could not be read might produce a dep; do not call that dep missing.
-  const graph = buildGraph(drafts, root, outsComplete, diagnostics);
+  const graph = buildGraph(drafts, root, outsComplete, diagnostics, inputs);
   if (diagnostics.hasErrors || !graph.order) return err(diagnostics.sorted());
 
   const byName = new Map(drafts.map((d) => [d.name, d]));

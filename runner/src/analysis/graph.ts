@@ -1,5 +1,5 @@
-import {existsSync} from 'node:fs';
 import path from 'node:path';
+import {AnalysisInputs} from './analysis-inputs.js';
 import type {DiagnosticCollector} from '../diagnostics/collector.js';
 import type {SupplementalLocation} from '../diagnostics/diagnostic.js';
 import {closest} from '../diagnostics/suggest.js';
@@ -52,6 +52,7 @@ export function buildGraph(
   root: string,
   checkMissingDeps: boolean,
   diagnostics: DiagnosticCollector,
+  inputs: AnalysisInputs = new AnalysisInputs(),
 ): GraphResult {
   const sorted = [...stages].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const producers = new Map<string, Producer>();
@@ -135,7 +136,7 @@ export function buildGraph(
         for (const name of [...inner].sort()) link(name, dep);
         found = true;
       }
-      if (!found && checkMissingDeps && !existsSync(path.join(root, dep.path))) {
+      if (!found && checkMissingDeps && !inputs.exists(path.join(root, dep.path))) {
         const near = closest(dep.path, producers.keys());
         diagnostics.error(
           'missing-dep',

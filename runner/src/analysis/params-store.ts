@@ -2,6 +2,7 @@ import path from 'node:path';
 import {locate, type DiagnosticCollector} from '../diagnostics/collector.js';
 import {loadYaml} from '../config/load-yaml.js';
 import {describeNode, toPlain} from '../config/located.js';
+import type {AnalysisInputs} from './analysis-inputs.js';
 
 /** A params file as the analyzer sees it: its values with `--set` overrides applied. */
 export interface ParamsFile {
@@ -19,11 +20,13 @@ export interface ParamsFile {
 export class ParamsStore {
   readonly #root: string;
   readonly #diagnostics: DiagnosticCollector;
+  readonly #inputs: AnalysisInputs;
   readonly #files = new Map<string, ParamsFile>();
 
-  constructor(root: string, diagnostics: DiagnosticCollector) {
+  constructor(root: string, diagnostics: DiagnosticCollector, inputs: AnalysisInputs) {
     this.#root = root;
     this.#diagnostics = diagnostics;
+    this.#inputs = inputs;
   }
 
   /** `file` is root-relative POSIX. */
@@ -31,7 +34,7 @@ export class ParamsStore {
     const cached = this.#files.get(file);
     if (cached) return cached;
     const absolute = path.join(this.#root, file);
-    const loaded = loadYaml(absolute, this.#diagnostics);
+    const loaded = loadYaml(absolute, this.#diagnostics, this.#inputs);
     let data: Record<string, unknown> | undefined;
     if (loaded.root) {
       if (loaded.root.kind === 'map') {

@@ -1,5 +1,6 @@
 import {locate, type DiagnosticCollector} from '../diagnostics/collector.js';
 import type {PluginIo} from '../plugin-api/define-plugin.js';
+import type {AnalysisInputs} from './analysis-inputs.js';
 import type {StageDraft} from './build-stage.js';
 import type {ResolvedPlugin} from './plan.js';
 import {loadPlugin, type LoadedPlugin, type PluginEnvironment} from './plugins/load-plugin.js';
@@ -32,9 +33,11 @@ export async function resolvePlugins(
     /** Where compiled params validators are kept between runs; undefined for nowhere. */
     readonly validatorCacheDir: string | undefined;
     readonly diagnostics: DiagnosticCollector;
+    /** Records what plugin resolution read, for the plan cache. */
+    readonly inputs?: AnalysisInputs;
   },
 ): Promise<Map<string, ResolvedPluginCommand>> {
-  const {root, file, env, validatorCacheDir, diagnostics} = options;
+  const {root, file, env, validatorCacheDir, diagnostics, inputs} = options;
   const hashes = new Map<string, string>();
   const loads = new Map<string, Promise<LoadedPlugin>>();
   const resolved = new Map<string, ResolvedPluginCommand>();
@@ -44,7 +47,7 @@ export async function resolvePlugins(
       if (command?.type !== 'pending-plugin') return;
       let load = loads.get(command.uses);
       if (!load) {
-        load = loadPlugin(command.uses, root, env, hashes);
+        load = loadPlugin(command.uses, root, env, hashes, inputs);
         loads.set(command.uses, load);
       }
       const loaded = await load;

@@ -17,7 +17,9 @@ export function pipelineFile(cwd: string, file: string | undefined): string {
 
 /**
  * Analyses the pipeline; on errors prints every diagnostic and returns undefined (exit 2).
- * The analyzer is imported here, not at start-up, so `--help` stays instant.
+ * The plan comes from `.runner/state/plan.json` while nothing it was made from changed, so a
+ * no-op run loads neither the YAML parser nor the analyzer; the diagnostics printer is loaded
+ * only when there is something to print.
  */
 export async function loadPlan(
   cwd: string,
@@ -25,12 +27,10 @@ export async function loadPlan(
   set: readonly string[] | undefined,
 ): Promise<PipelinePlan | undefined> {
   const target = pipelineFile(cwd, file);
-  const [{analyzePipeline}, {formatDiagnostics}] = await Promise.all([
-    import('../analysis/analyze.js'),
-    import('../diagnostics/printer.js'),
-  ]);
-  const result = await analyzePipeline({file: target, set: set ?? []});
+  const {analyzePipelineCached} = await import('../analysis/plan-cache.js');
+  const result = await analyzePipelineCached({file: target, set: set ?? []});
   if (result.ok) return result.value;
+  const {formatDiagnostics} = await import('../diagnostics/printer.js');
   errOut(formatDiagnostics(result.error, {cwd, color: process.stderr.isTTY === true}));
   return undefined;
 }

@@ -1,5 +1,5 @@
-import {readFileSync} from 'node:fs';
 import {parseDocument} from 'yaml';
+import {AnalysisInputs} from '../analysis/analysis-inputs.js';
 import type {DiagnosticCollector} from '../diagnostics/collector.js';
 import {locate} from '../diagnostics/collector.js';
 import {toLocated, type LNode} from './located.js';
@@ -15,17 +15,17 @@ export interface LoadedYaml {
 const CONFLICT_MARKER = /^(<{7}|={7}|>{7})(?: |$)/;
 
 /**
- * Reads and parses a YAML file, reporting every syntax error, duplicate key and left-over
+ * Reads (recording it in `inputs`) and parses a YAML file, reporting every syntax error, duplicate key and left-over
  * merge-conflict marker. A missing file is not reported here (the caller knows whether that is
  * an error and where to point).
  */
-export function loadYaml(file: string, diagnostics: DiagnosticCollector): LoadedYaml {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return {file, root: undefined, exists: false};
-  }
+export function loadYaml(
+  file: string,
+  diagnostics: DiagnosticCollector,
+  inputs: AnalysisInputs = new AnalysisInputs(),
+): LoadedYaml {
+  const text = inputs.readText(file);
+  if (text === undefined) return {file, root: undefined, exists: false};
   if (findConflictMarkers(file, text, diagnostics)) return {file, root: undefined, exists: true};
   const doc = parseDocument(text, {prettyErrors: false, merge: true, uniqueKeys: false});
   let fatal = false;

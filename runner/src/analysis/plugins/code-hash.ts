@@ -4,11 +4,12 @@ import path from 'node:path';
 
 const SKIPPED = new Set(['node_modules', '.git', '.runner']);
 
-function listFiles(folder: string, prefix: string, out: string[]): void {
+/** Appends the files of a plugin folder (relative, unsorted) that make up its code hash. */
+export function listPluginFiles(folder: string, prefix: string, out: string[]): void {
   for (const entry of readdirSync(path.join(folder, prefix), {withFileTypes: true})) {
     if (SKIPPED.has(entry.name)) continue;
     const relative = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
-    if (entry.isDirectory()) listFiles(folder, relative, out);
+    if (entry.isDirectory()) listPluginFiles(folder, relative, out);
     else if (entry.isFile()) out.push(relative);
   }
 }
@@ -24,7 +25,7 @@ export function hashPluginFiles(
   extra: string,
 ): string {
   const relative: string[] = [];
-  if (files === 'all') listFiles(folder, '', relative);
+  if (files === 'all') listPluginFiles(folder, '', relative);
   else relative.push(...files);
   relative.sort();
   const hash = createHash('sha256');

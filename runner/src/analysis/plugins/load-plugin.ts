@@ -1,9 +1,10 @@
-import {existsSync, readFileSync, readdirSync, statSync} from 'node:fs';
+import {existsSync, readdirSync} from 'node:fs';
 import path from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {isPluginDefinition, type PluginDefinition} from '../../plugin-api/define-plugin.js';
 import type {ResolvedPlugin} from '../plan.js';
 import {didYouMean} from '../../diagnostics/suggest.js';
+import {AnalysisInputs} from '../analysis-inputs.js';
 import {hashPluginFiles} from './code-hash.js';
 
 /** Where built-in plugins live and the version that goes into their code hash. */
@@ -59,18 +60,21 @@ interface Located {
   readonly files: readonly string[] | 'all';
 }
 
-function locateModule(uses: string, root: string, env: PluginEnvironment): Located | string {
+function locateModule(
+  uses: string,
+  root: string,
+  env: PluginEnvironment,
+  inputs: AnalysisInputs,
+): Located | string {
   if (uses.startsWith('./') || uses.startsWith('../') || path.isAbsolute(uses)) {
     const target = path.resolve(root, uses);
-    let stat;
-    try {
-      stat = statSync(target);
-    } catch {
+    const type = inputs.typeOf(target);
+    if (type === 'missing') {
       return `No plugin module at "${uses}" (${shown(root, target)} does not exist). A local plugin is a compiled JS module or a folder with an index.js, relative to the pipeline file.`;
     }
-    if (stat.isDirectory()) {
+    if (type === 'dir') {
       const index = path.join(target, 'index.js');
-      if (!existsSync(index)) {
+      if (!inputs.exists(index)) {
         return `Plugin folder "${uses}" has no index.js. Point "uses" at the compiled module, or add an index.js that default-exports definePlugin({...}).`;
       }
       return {modulePath: index, source: 'path', folder: target, files: 'all'};
@@ -82,24 +86,25 @@ function locateModule(uses: string, root: string, env: PluginEnvironment): Locat
   }
   if (BUILTIN_NAME.test(uses)) {
     const index = path.join(env.builtinDir, uses, 'index.js');
-    if (existsSync(index)) {
+    if (inputs.exists(index)) {
       return {modulePath: index, source: 'builtin', folder: path.dirname(index), files: 'all'};
     }
   }
-  const found = resolvePackage(uses, root);
+  const found = resolvePackage(uses, root, inputs);
   if (found) return found;
   const builtins = builtinPluginNames(env);
   return `Unknown plugin "${uses}".${didYouMean(uses, builtins)} Built-in plugins: ${builtins.join(', ') || '(none installed)'}. Otherwise use "./path/to/module.js" or an npm package installed in the project.`;
 }
 
 /** Finds an installed npm package from the project root upwards and its ES module entry. */
-function resolvePackage(name: string, root: string): Located | undefined {
+function resolvePackage(name: string, root: string, inputs: AnalysisInputs): Located | undefined {
   if (!/^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/.test(name)) return undefined;
   for (let dir = root; ; dir = path.dirname(dir)) {
     const folder = path.join(dir, 'node_modules', name);
     const manifestPath = path.join(folder, 'package.json');
-    if (existsSync(manifestPath)) {
-      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
+    const text = inputs.readText(manifestPath);
+    if (text !== undefined) {
+      const manifest = JSON.parse(text) as Record<string, unknown>;
       const entry = packageEntry(manifest) ?? 'index.js';
       return {modulePath: path.join(folder, entry), source: 'package', folder, files: 'all'};
     }
@@ -129,8 +134,9 @@ export async function loadPlugin(
   root: string,
   env: PluginEnvironment,
   hashes: Map<string, string>,
+  inputs: AnalysisInputs = new AnalysisInputs(),
 ): Promise<LoadedPlugin> {
-  const located = locateModule(uses, root, env);
+  const located = locateModule(uses, root, env, inputs);
   if (typeof located === 'string') return {ok: false, reason: 'unknown-plugin', message: located};
   let promise = imports.get(located.modulePath);
   if (!promise) {
@@ -161,7 +167,8 @@ export async function loadPlugin(
   let codeHash = hashes.get(cacheKey);
   if (codeHash === undefined) {
     try {
-      codeHash = hashPluginFiles(located.folder, located.files, extra);
+      const {folder, files} = located;
+      codeHash = inputs.code(folder, files, extra, () => hashPluginFiles(folder, files, extra));
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
       return {
