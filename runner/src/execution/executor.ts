@@ -1,4 +1,4 @@
-import {availableParallelism} from 'node:os';
+import {availableParallelism, totalmem} from 'node:os';
 import {createWriteStream, type WriteStream} from 'node:fs';
 import {lstat, mkdir, rm} from 'node:fs/promises';
 import path from 'node:path';
@@ -384,6 +384,8 @@ class Run {
     const pick = (kind: 'out' | 'metric' | 'plot'): string[] =>
       stage.outs.flatMap((out, i) => (out.kind === kind ? [temps[i] ?? ''] : []));
     const threads = Math.max(1, Math.floor(availableParallelism() / Math.max(1, this.#running)));
+    // Half the machine's memory, shared by the stages running now.
+    const memoryMb = totalmem() / 1048576 / 2 / Math.max(1, this.#running);
     const failure = await this.#pool.run(
       {
         stage: stage.name,
@@ -396,6 +398,7 @@ class Run {
         plots: pick('plot'),
         tmpdir: path.join(scratch, 'tmp'),
         threads,
+        memoryMb,
       },
       {
         signal,

@@ -10,6 +10,7 @@ export interface PluginTask {
   readonly plots: readonly string[];
   readonly tmpdir: string;
   readonly threads: number;
+  readonly memoryMb: number;
 }
 
 export type ToWorker =

@@ -11,6 +11,8 @@ export interface StageContextOptions<P> {
   readonly plots: readonly string[];
   readonly tmpdir: string;
   readonly threads: number;
+  /** This stage's share of memory, for DuckDB's memory_limit (it spills to tmpdir beyond it). */
+  readonly memoryMb?: number;
   readonly signal: AbortSignal;
   readonly onLog?: (
     level: 'debug' | 'info' | 'warn' | 'error',
@@ -67,6 +69,10 @@ export function createStageContext<P>(options: StageContextOptions<P>): OwnedSta
       instance = await DuckDBInstance.create(':memory:', {
         threads: String(Math.max(1, options.threads)),
         temp_directory: options.tmpdir,
+        // Without a limit each DuckDB takes 80% of RAM, and stages run side by side.
+        ...(options.memoryMb
+          ? {memory_limit: `${Math.max(256, Math.floor(options.memoryMb))}MB`}
+          : {}),
       });
       return instance.connect();
     })();
