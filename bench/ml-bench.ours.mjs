@@ -67,6 +67,7 @@ console.log(
     phases: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, s(v)])),
     total: s(performance.now() - t0),
     maxRssMB: process.resourceUsage().maxRSS / 1024,
+    cpu: (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1e6,
     outliers: metrics.outliers,
     components: metrics.components,
     sizes: metrics.sizes,

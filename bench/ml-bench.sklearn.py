@@ -102,6 +102,7 @@ phases["evaluate"] = time.perf_counter() - t
 print(json.dumps({
     "phases": phases, "total": time.perf_counter() - T0,
     "maxRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "cpu": resource.getrusage(resource.RUSAGE_SELF).ru_utime + resource.getrusage(resource.RUSAGE_SELF).ru_stime,
     "outliers": int(outlier.sum()), "components": n_comp, "sizes": metrics["sizes"],
     "silhouette": metrics["silhouette"],
 }))

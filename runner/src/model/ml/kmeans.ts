@@ -122,31 +122,11 @@ function lloyd(x: Matrix, initial: Float64Array, maxIter: number, tol: number): 
   const dist = new Float64Array(1);
   let iterations = 0;
   // Scans every centre for row i: nearest (lower index on ties) and second nearest distances.
-  const scan = (i: number): boolean => {
-    let best = 0;
-    let bestDist = Infinity;
-    let second = Infinity;
-    for (let c = 0; c < k; c++) {
-      const v = squaredDistance(data, i * d, centers, c * d, d);
-      if (v < bestDist) {
-        second = bestDist;
-        bestDist = v;
-        best = c;
-      } else if (v < second) {
-        second = v;
-      }
-    }
-    upper[i] = Math.sqrt(bestDist);
-    lower[i] = Math.sqrt(second);
-    const changed = labels[i] !== best;
-    labels[i] = best;
-    return changed;
-  };
   for (let it = 0; it < maxIter; it++) {
     iterations = it + 1;
     let changed = false;
     if (it === 0) {
-      for (let i = 0; i < n; i++) scan(i);
+      for (let i = 0; i < n; i++) scan(data, i, d, centers, k, labels, upper, lower);
       changed = true;
     } else {
       for (let c = 0; c < k; c++) {
@@ -164,7 +144,7 @@ function lloyd(x: Matrix, initial: Float64Array, maxIter: number, tol: number): 
         if ((upper[i] as number) <= m) continue;
         upper[i] = Math.sqrt(squaredDistance(data, i * d, centers, a * d, d));
         if ((upper[i] as number) <= m) continue;
-        if (scan(i)) changed = true;
+        if (scan(data, i, d, centers, k, labels, upper, lower)) changed = true;
       }
     }
     next.fill(0);
@@ -192,16 +172,28 @@ function lloyd(x: Matrix, initial: Float64Array, maxIter: number, tol: number): 
       for (let j = 0; j < d; j++) next[c * d + j] = (next[c * d + j] as number) / count;
     }
     let shift = 0;
+    // The largest centre move (and which centre) and the second largest: a point's lower bound
+    // (to any other centre) drops by the largest move among the centres other than its own.
     let maxMove = 0;
+    let maxCentre = -1;
+    let secondMove = 0;
     for (let c = 0; c < k; c++) {
       const s = squaredDistance(next, c * d, centers, c * d, d);
       shift += s;
-      moved[c] = Math.sqrt(s);
-      maxMove = Math.max(maxMove, moved[c] as number);
+      const move = Math.sqrt(s);
+      moved[c] = move;
+      if (move > maxMove) {
+        secondMove = maxMove;
+        maxMove = move;
+        maxCentre = c;
+      } else if (move > secondMove) {
+        secondMove = move;
+      }
     }
     for (let i = 0; i < n; i++) {
-      upper[i] = (upper[i] as number) + (moved[labels[i] as number] as number);
-      lower[i] = (lower[i] as number) - maxMove;
+      const a = labels[i] as number;
+      upper[i] = (upper[i] as number) + (moved[a] as number);
+      lower[i] = (lower[i] as number) - (a === maxCentre ? secondMove : maxMove);
     }
     [centers, next] = [next, centers];
     if (!changed) break;
@@ -214,6 +206,47 @@ function lloyd(x: Matrix, initial: Float64Array, maxIter: number, tol: number): 
     inertia += dist[0] as number;
   }
   return {centroids: centers, labels, inertia, iterations};
+}
+
+/**
+ * Scans every centre for row i: nearest (lower index on ties) and second nearest distances, as
+ * bounds. A plain function over typed arrays (no closure) so the engine can inline the loop; the
+ * distance is summed in the same order as `squaredDistance`. Returns whether the label changed.
+ */
+function scan(
+  data: Float64Array,
+  i: number,
+  d: number,
+  centers: Float64Array,
+  k: number,
+  labels: Int32Array,
+  upper: Float64Array,
+  lower: Float64Array,
+): boolean {
+  const iBase = i * d;
+  let best = 0;
+  let bestDist = Infinity;
+  let second = Infinity;
+  for (let c = 0; c < k; c++) {
+    const cBase = c * d;
+    let v = 0;
+    for (let t = 0; t < d; t++) {
+      const diff = (data[iBase + t] as number) - (centers[cBase + t] as number);
+      v += diff * diff;
+    }
+    if (v < bestDist) {
+      second = bestDist;
+      bestDist = v;
+      best = c;
+    } else if (v < second) {
+      second = v;
+    }
+  }
+  upper[i] = Math.sqrt(bestDist);
+  lower[i] = Math.sqrt(second);
+  const changed = labels[i] !== best;
+  labels[i] = best;
+  return changed;
 }
 
 /**
