@@ -1,5 +1,4 @@
 import {mkdtemp, readFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {Ajv} from 'ajv';
 import {describe, expect, it} from 'vitest';
@@ -8,6 +7,7 @@ import {runPlugin} from '../../test/ml/run-plugin.js';
 import {makeBundle} from '../../test/remote/registry-suite.js';
 import deploy from './index.js';
 import type {DeployReport} from './run-deploy.js';
+import {testTmp} from '../../test/remote/temp-dirs.js';
 
 async function deployOnce(
   root: string,
@@ -26,7 +26,7 @@ async function deployOnce(
 
 describe('deploy plugin', () => {
   it('publishes idempotently and moves the alias only when the gates pass, saying why in deploy.json', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'deploy-'));
+    const root = await mkdtemp(join(testTmp(), 'deploy-'));
     const registry = openRegistry('.runner/remote', root);
     const good = await makeBundle('good', 0.5);
 

@@ -1,6 +1,5 @@
 import {randomBytes} from 'node:crypto';
 import {copyFile, mkdtemp} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {outcomes, REPO_ROOT, Rig} from '../e2e/rig.js';
@@ -10,6 +9,7 @@ import {
   startEmulator,
   type RunningEmulator,
 } from './emulator.js';
+import {testTmp} from './temp-dirs.js';
 
 if (!emulatorInstalled) console.warn(EMULATOR_SKIP_MESSAGE);
 
@@ -74,7 +74,7 @@ describe('flagship outputs through a remote, with the compiled CLI', () => {
   };
 
   it('a folder remote restores every stage in a fresh clone without running any', async () => {
-    await roundTrip(await mkdtemp(path.join(tmpdir(), 'flagship-remote-')));
+    await roundTrip(await mkdtemp(path.join(testTmp(), 'flagship-remote-')));
   }, 300_000);
 
   it.skipIf(!emulatorInstalled)(

@@ -1,7 +1,6 @@
 import {execFileSync} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {mkdtempSync} from 'node:fs';
-import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {publishModel} from '../../runner/src/registry/index.js';
@@ -9,6 +8,7 @@ import {localObjectPath} from '../../runner/src/remote/cache-keys.js';
 import {runGc} from '../../runner/src/remote/gc.js';
 import {openRemote} from '../../runner/src/remote/open-remote.js';
 import {makeProject} from './project-fixture.js';
+import {testTmp} from './temp-dirs.js';
 
 const git = (cwd: string, ...args: string[]): string =>
   execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
@@ -64,7 +64,7 @@ describe('gc roots beyond the workspace lock', () => {
 
   it('keeps the cache objects of published registry versions', async () => {
     const project = await makeProject();
-    const registry = openRemote(mkdtempSync(join(tmpdir(), 'gc-registry-')), '/');
+    const registry = openRemote(mkdtempSync(join(testTmp(), 'gc-registry-')), '/');
     const train = project.lock.stages['train']!;
     const model = train.outs.find((o) => o.path === 'models/model.json')!.md5;
     const prepare = project.lock.stages['prepare']!.outs;

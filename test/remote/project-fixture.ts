@@ -1,6 +1,5 @@
 import {createHash, randomBytes} from 'node:crypto';
 import {mkdir, mkdtemp, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {ObjectCache} from '../../runner/src/cache/object-cache.js';
 import {RunCache} from '../../runner/src/cache/run-cache.js';
@@ -12,6 +11,7 @@ import {
   type LockPath,
   type LockStage,
 } from '../../runner/src/lock/lock-file.js';
+import {testTmp} from './temp-dirs.js';
 
 /** A project whose outs are in its local cache, with a lock and a run record per stage. */
 export interface FixtureProject {
@@ -53,7 +53,7 @@ export async function makeProject(
 ): Promise<FixtureProject> {
   const seed = options.seed ?? randomBytes(4).toString('hex');
   const size = options.fileSize ?? 64 * 1024;
-  const root = await mkdtemp(join(tmpdir(), 'remote-project-'));
+  const root = await mkdtemp(join(testTmp(), 'remote-project-'));
   const cacheDir = join(root, '.runner', 'cache');
   const objects = new ObjectCache(cacheDir);
   const runs = new RunCache(cacheDir);

@@ -1,5 +1,4 @@
 import {mkdtemp, readFile, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {expect, it} from 'vitest';
 import {
@@ -12,10 +11,11 @@ import {
   type BundlePaths,
 } from '../../runner/src/registry/index.js';
 import type {RemoteStore} from '../../runner/src/remote/remote-store.js';
+import {testTmp} from './temp-dirs.js';
 
 /** A bundle whose model.json differs by `seed` and whose metrics.json has the given silhouette. */
 export async function makeBundle(seed: string, silhouette: number): Promise<BundlePaths> {
-  const dir = await mkdtemp(join(tmpdir(), 'bundle-'));
+  const dir = await mkdtemp(join(testTmp(), 'bundle-'));
   const paths = {
     'model.json': join(dir, 'model.json'),
     'metrics.json': join(dir, 'metrics.json'),
@@ -60,7 +60,7 @@ export function defineRegistrySuite(newRemote: () => RemoteStore): void {
       ok: true,
       value: {published: false, version, meta: first.value.meta},
     });
-    const dir = await mkdtemp(join(tmpdir(), 'download-'));
+    const dir = await mkdtemp(join(testTmp(), 'download-'));
     const got = await downloadVersion(remote, {name: 'segmentation', version, dir});
     expect(got.ok).toBe(true);
     expect(await readFile(join(dir, 'recommendations.parquet'), 'utf8')).toBe('PAR1 a PAR1');

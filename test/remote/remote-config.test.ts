@@ -1,5 +1,4 @@
 import {mkdtemp, readFile, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {FolderRemote} from '../../runner/src/remote/folder-remote.js';
@@ -10,6 +9,7 @@ import {
   selectRemote,
   setDefaultRemote,
 } from '../../runner/src/remote/remote-config.js';
+import {testTmp} from './temp-dirs.js';
 
 const PIPELINE = `# yaml-language-server: $schema=./schemas/pipeline.schema.json
 remotes: { local: { url: .runner/remote } }   # a git-ignored folder
@@ -23,7 +23,7 @@ stages:
 `;
 
 async function pipelineFile(text = PIPELINE): Promise<string> {
-  const file = join(await mkdtemp(join(tmpdir(), 'remote-config-')), 'pipeline.yaml');
+  const file = join(await mkdtemp(join(testTmp(), 'remote-config-')), 'pipeline.yaml');
   await writeFile(file, text);
   return file;
 }

@@ -1,6 +1,5 @@
 import {copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile} from 'node:fs/promises';
 import {existsSync} from 'node:fs';
-import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {expect, it} from 'vitest';
 import {
@@ -19,6 +18,7 @@ import {
   runStatusCloud,
 } from '../../runner/src/remote/transfer-commands.js';
 import {bytesFor, fingerprintOf, makeProject, type FixtureProject} from './project-fixture.js';
+import {testTmp} from './temp-dirs.js';
 
 /** Every file under a folder, relative, sorted (to show that no temp file was left behind). */
 export async function filesUnder(dir: string): Promise<string[]> {
@@ -32,7 +32,7 @@ export async function filesUnder(dir: string): Promise<string[]> {
 
 /** A fresh clone: only pipeline.lock, no cache, no outs. */
 export async function cloneOf(project: FixtureProject): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'remote-clone-'));
+  const root = await mkdtemp(join(testTmp(), 'remote-clone-'));
   await copyFile(join(project.root, 'pipeline.lock'), join(root, 'pipeline.lock'));
   return root;
 }
