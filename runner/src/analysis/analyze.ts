@@ -8,8 +8,15 @@ import {runnerPackage} from '../config/package-root.js';
 import {validateShape} from '../schema/validate-shape.js';
 import {err, ok, type Result} from '../util/result.js';
 import {AnalysisInputs} from './analysis-inputs.js';
-import {buildStage, type StageDraft} from './build-stage.js';
+import {
+  buildStage,
+  readRetries,
+  readTimeout,
+  type StageDefaults,
+  type StageDraft,
+} from './build-stage.js';
 import {expandStage} from './expand.js';
+import type {InterpolationSink} from './interpolate.js';
 import {buildGraph} from './graph.js';
 import {ParamsStore} from './params-store.js';
 import {normaliseProjectPath} from './paths.js';
@@ -17,7 +24,7 @@ import type {PipelinePlan, RemoteSpec, StagePlan} from './plan.js';
 import {resolvePlugins} from './resolve-plugins.js';
 import type {PluginEnvironment} from './plugins/load-plugin.js';
 import {applySetOverrides, parseSetOverrides} from './set-overrides.js';
-import {extendScope, paramsScope} from './vars.js';
+import {extendScope, paramsScope, type VarScope} from './vars.js';
 
 /** Input of {@link analyzePipeline}. */
 export interface AnalyzeOptions {
@@ -117,6 +124,7 @@ export async function analyzePipelineIn(
   );
 
   const {remotes, defaultRemote} = readRemotes(top, file, diagnostics, isInvalid);
+  const defaults = readDefaults(top, globalScope, file, diagnostics, isInvalid);
 
   const stagesEntry = top.byKey.get('stages');
   const drafts: StageDraft[] = [];
@@ -153,6 +161,7 @@ export async function analyzePipelineIn(
           store,
           diagnostics,
           isInvalid,
+          defaults,
         });
         if (!draft.outsComplete) outsComplete = false;
         drafts.push(draft);
@@ -255,6 +264,44 @@ function readDefaultParamsFiles(
     files.push(normalised.path);
   }
   return files;
+}
+
+function readDefaults(
+  top: LMap,
+  scope: VarScope,
+  file: string,
+  diagnostics: DiagnosticCollector,
+  isInvalid: (pointer: string) => boolean,
+): StageDefaults {
+  const node = top.byKey.get('defaults')?.value;
+  if (node?.kind !== 'map' || isInvalid('/defaults')) {
+    return {retries: undefined, timeoutMs: undefined};
+  }
+  const context = {data: scope.data, sources: scope.sources, locals: {}};
+  const at = (span: LNode['span']) => locate(file, span);
+  // Values from params used here are not tracked: a timeout is not part of any stage's fingerprint.
+  const sink: InterpolationSink = {
+    error: (reason, message, span) => diagnostics.error(reason, message, at(span)),
+    use: () => undefined,
+  };
+  return {
+    retries: readRetries(
+      node.byKey.get('retries'),
+      'defaults.retries',
+      context,
+      sink,
+      diagnostics,
+      at,
+    ),
+    timeoutMs: readTimeout(
+      node.byKey.get('timeout'),
+      'defaults.timeout',
+      context,
+      sink,
+      diagnostics,
+      at,
+    ),
+  };
 }
 
 function readRemotes(

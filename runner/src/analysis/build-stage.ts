@@ -60,6 +60,60 @@ export interface BuildEnvironment {
   readonly diagnostics: DiagnosticCollector;
   /** True when schema validation already reported a problem at or below this JSON pointer. */
   readonly isInvalid: (pointer: string) => boolean;
+  /** The pipeline's `defaults:`, for stages that do not set their own. */
+  readonly defaults: StageDefaults;
+}
+
+/** Top-level `defaults:` of a pipeline; unset fields are undefined. */
+export interface StageDefaults {
+  readonly retries: number | undefined;
+  readonly timeoutMs: number | undefined;
+}
+
+/**
+ * A `retries` value after `${}`; undefined when absent or invalid (an invalid one is reported).
+ * `label` names the field in messages (`retries` or `defaults.retries`).
+ */
+export function readRetries(
+  entry: LEntry | undefined,
+  label: string,
+  context: InterpolationContext,
+  sink: InterpolationSink,
+  diagnostics: DiagnosticCollector,
+  at: (span: Span) => SourceLocation,
+): number | undefined {
+  if (!entry) return undefined;
+  const value = interpolateNode(entry.value, context, sink);
+  if (value === FAILED) return undefined;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  diagnostics.error(
+    'invalid-retries',
+    `${label} must be a whole number of extra attempts (0 or more), but is ${describeValue(value)}. Example: retries: 2.`,
+    at(entry.value.span),
+  );
+  return undefined;
+}
+
+/** A `timeout` in milliseconds after `${}`; undefined when absent or invalid (reported). */
+export function readTimeout(
+  entry: LEntry | undefined,
+  label: string,
+  context: InterpolationContext,
+  sink: InterpolationSink,
+  diagnostics: DiagnosticCollector,
+  at: (span: Span) => SourceLocation,
+): number | undefined {
+  if (!entry) return undefined;
+  const value = interpolateNode(entry.value, context, sink);
+  if (value === FAILED) return undefined;
+  const parsed = parseDuration(value);
+  if (parsed !== undefined) return parsed;
+  diagnostics.error(
+    'invalid-timeout',
+    `${label} must be a positive duration like "30s", "10m", "1h" or a number of seconds, but is ${describeValue(value)}.`,
+    at(entry.value.span),
+  );
+  return undefined;
 }
 
 const OUT_FIELDS = [
@@ -218,36 +272,14 @@ export function buildStage(instance: StageInstance, env: BuildEnvironment): Stag
 
   const frozen = booleanField(field('frozen'));
   const alwaysChanged = booleanField(field('always_changed'));
-  let retries = 0;
-  const retriesEntry = field('retries');
-  if (retriesEntry) {
-    const value = interpolateNode(retriesEntry.value, context, sink);
-    if (value !== FAILED) {
-      if (typeof value === 'number' && Number.isInteger(value) && value >= 0) retries = value;
-      else {
-        diagnostics.error(
-          'invalid-retries',
-          `retries must be a whole number of extra attempts (0 or more), but is ${describeValue(value)}. Example: retries: 2.`,
-          at(retriesEntry.value.span),
-        );
-      }
-    }
-  }
-  let timeoutMs: number | undefined;
-  const timeoutEntry = field('timeout');
-  if (timeoutEntry) {
-    const value = interpolateNode(timeoutEntry.value, context, sink);
-    if (value !== FAILED) {
-      const parsed = parseDuration(value);
-      if (parsed === undefined) {
-        diagnostics.error(
-          'invalid-timeout',
-          `timeout must be a positive duration like "30s", "10m", "1h" or a number of seconds, but is ${describeValue(value)}.`,
-          at(timeoutEntry.value.span),
-        );
-      } else timeoutMs = parsed;
-    }
-  }
+  // A stage's own value wins over the pipeline's `defaults:`.
+  const retries =
+    readRetries(field('retries'), 'retries', context, sink, diagnostics, at) ??
+    env.defaults.retries ??
+    0;
+  const timeoutMs =
+    readTimeout(field('timeout'), 'timeout', context, sink, diagnostics, at) ??
+    env.defaults.timeoutMs;
   const descEntry = field('desc');
   const desc = descEntry ? str(descEntry.value) : undefined;
 

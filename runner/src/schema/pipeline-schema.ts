@@ -123,18 +123,23 @@ function stageFields(format: PipelineFormat): Schema {
       type: ['object', 'string'],
       description: "Params for the plugin, checked against the plugin's own schema.",
     },
-    retries: {
-      type: ['integer', 'string'],
-      minimum: 0,
-      pattern: TEMPLATE,
-      description: 'Extra attempts after a failure.',
-    },
-    timeout: {
-      type: ['number', 'string'],
-      exclusiveMinimum: 0,
-      pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h)|\\$\\{[^}]*\\})$',
-      description: 'Time limit: `30s`, `10m`, `1h`, or a number of seconds.',
-    },
+    retries: retriesField('Extra attempts after a failure (overrides `defaults.retries`).'),
+    timeout: timeoutField(
+      'Time limit: `30s`, `10m`, `1h`, or a number of seconds (overrides `defaults.timeout`).',
+    ),
+  };
+}
+
+function retriesField(description: string): Schema {
+  return {type: ['integer', 'string'], minimum: 0, pattern: TEMPLATE, description};
+}
+
+function timeoutField(description: string): Schema {
+  return {
+    type: ['number', 'string'],
+    exclusiveMinimum: 0,
+    pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h)|\\$\\{[^}]*\\})$',
+    description,
   };
 }
 
@@ -186,6 +191,15 @@ export function buildPipelineSchema(format: PipelineFormat): Schema {
       description: 'Remote storage for the cache, by name.',
     };
     top['default_remote'] = {type: 'string', description: 'The remote used when none is named.'};
+    top['defaults'] = {
+      type: 'object',
+      properties: {
+        retries: retriesField('Extra attempts after a failure, for stages that set no `retries`.'),
+        timeout: timeoutField('Time limit for stages that set no `timeout`: `30s`, `10m`, `1h`.'),
+      },
+      additionalProperties: false,
+      description: 'Values for every stage that does not set its own.',
+    };
   } else {
     // Top-level sections of dvc.yaml the runner accepts but does not use.
     for (const key of ['metrics', 'plots', 'artifacts', 'datasets']) top[key] = {};

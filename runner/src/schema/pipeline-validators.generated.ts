@@ -62,13 +62,14 @@ const schema11 = {
             type: ['integer', 'string'],
             minimum: 0,
             pattern: '^\\$\\{[^}]*\\}$',
-            description: 'Extra attempts after a failure.',
+            description: 'Extra attempts after a failure (overrides `defaults.retries`).',
           },
           timeout: {
             type: ['number', 'string'],
             exclusiveMinimum: 0,
             pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h)|\\$\\{[^}]*\\})$',
-            description: 'Time limit: `30s`, `10m`, `1h`, or a number of seconds.',
+            description:
+              'Time limit: `30s`, `10m`, `1h`, or a number of seconds (overrides `defaults.timeout`).',
           },
           foreach: {
             type: ['array', 'object', 'string'],
@@ -102,6 +103,25 @@ const schema11 = {
       description: 'Remote storage for the cache, by name.',
     },
     default_remote: {type: 'string', description: 'The remote used when none is named.'},
+    defaults: {
+      type: 'object',
+      properties: {
+        retries: {
+          type: ['integer', 'string'],
+          minimum: 0,
+          pattern: '^\\$\\{[^}]*\\}$',
+          description: 'Extra attempts after a failure, for stages that set no `retries`.',
+        },
+        timeout: {
+          type: ['number', 'string'],
+          exclusiveMinimum: 0,
+          pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h)|\\$\\{[^}]*\\})$',
+          description: 'Time limit for stages that set no `timeout`: `30s`, `10m`, `1h`.',
+        },
+      },
+      additionalProperties: false,
+      description: 'Values for every stage that does not set its own.',
+    },
   },
   patternProperties: {'^x-': {}},
   additionalProperties: false,
@@ -224,13 +244,14 @@ const schema11 = {
           type: ['integer', 'string'],
           minimum: 0,
           pattern: '^\\$\\{[^}]*\\}$',
-          description: 'Extra attempts after a failure.',
+          description: 'Extra attempts after a failure (overrides `defaults.retries`).',
         },
         timeout: {
           type: ['number', 'string'],
           exclusiveMinimum: 0,
           pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h)|\\$\\{[^}]*\\})$',
-          description: 'Time limit: `30s`, `10m`, `1h`, or a number of seconds.',
+          description:
+            'Time limit: `30s`, `10m`, `1h`, or a number of seconds (overrides `defaults.timeout`).',
         },
       },
       additionalProperties: false,
@@ -354,13 +375,14 @@ const schema17 = {
       type: ['integer', 'string'],
       minimum: 0,
       pattern: '^\\$\\{[^}]*\\}$',
-      description: 'Extra attempts after a failure.',
+      description: 'Extra attempts after a failure (overrides `defaults.retries`).',
     },
     timeout: {
       type: ['number', 'string'],
       exclusiveMinimum: 0,
       pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h)|\\$\\{[^}]*\\})$',
-      description: 'Time limit: `30s`, `10m`, `1h`, or a number of seconds.',
+      description:
+        'Time limit: `30s`, `10m`, `1h`, or a number of seconds (overrides `defaults.timeout`).',
     },
   },
   additionalProperties: false,
@@ -1764,6 +1786,7 @@ function validate10(
         key0 === 'params' ||
         key0 === 'remotes' ||
         key0 === 'default_remote' ||
+        key0 === 'defaults' ||
         pattern0.test(key0)
       )) {
         const err0 = {
@@ -3723,8 +3746,152 @@ function validate10(
         errors++;
       }
     }
+    if (data.defaults !== undefined) {
+      let data63 = data.defaults;
+      if (data63 && typeof data63 == 'object' && !Array.isArray(data63)) {
+        for (const key13 in data63) {
+          if (!(key13 === 'retries' || key13 === 'timeout')) {
+            const err81 = {
+              instancePath: instancePath + '/defaults',
+              schemaPath: '#/properties/defaults/additionalProperties',
+              keyword: 'additionalProperties',
+              params: {additionalProperty: key13},
+              message: 'must NOT have additional properties',
+            };
+            if (vErrors === null) {
+              vErrors = [err81];
+            } else {
+              vErrors.push(err81);
+            }
+            errors++;
+          }
+        }
+        if (data63.retries !== undefined) {
+          let data64 = data63.retries;
+          if (
+            !(typeof data64 == 'number' && !(data64 % 1) && !isNaN(data64) && isFinite(data64)) &&
+            typeof data64 !== 'string'
+          ) {
+            const err82 = {
+              instancePath: instancePath + '/defaults/retries',
+              schemaPath: '#/properties/defaults/properties/retries/type',
+              keyword: 'type',
+              params: {type: schema11.properties.defaults.properties.retries.type},
+              message: 'must be integer,string',
+            };
+            if (vErrors === null) {
+              vErrors = [err82];
+            } else {
+              vErrors.push(err82);
+            }
+            errors++;
+          }
+          if (typeof data64 == 'number' && isFinite(data64)) {
+            if (data64 < 0 || isNaN(data64)) {
+              const err83 = {
+                instancePath: instancePath + '/defaults/retries',
+                schemaPath: '#/properties/defaults/properties/retries/minimum',
+                keyword: 'minimum',
+                params: {comparison: '>=', limit: 0},
+                message: 'must be >= 0',
+              };
+              if (vErrors === null) {
+                vErrors = [err83];
+              } else {
+                vErrors.push(err83);
+              }
+              errors++;
+            }
+          }
+          if (typeof data64 === 'string') {
+            if (!pattern1.test(data64)) {
+              const err84 = {
+                instancePath: instancePath + '/defaults/retries',
+                schemaPath: '#/properties/defaults/properties/retries/pattern',
+                keyword: 'pattern',
+                params: {pattern: '^\\$\\{[^}]*\\}$'},
+                message: 'must match pattern "' + '^\\$\\{[^}]*\\}$' + '"',
+              };
+              if (vErrors === null) {
+                vErrors = [err84];
+              } else {
+                vErrors.push(err84);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data63.timeout !== undefined) {
+          let data65 = data63.timeout;
+          if (!(typeof data65 == 'number' && isFinite(data65)) && typeof data65 !== 'string') {
+            const err85 = {
+              instancePath: instancePath + '/defaults/timeout',
+              schemaPath: '#/properties/defaults/properties/timeout/type',
+              keyword: 'type',
+              params: {type: schema11.properties.defaults.properties.timeout.type},
+              message: 'must be number,string',
+            };
+            if (vErrors === null) {
+              vErrors = [err85];
+            } else {
+              vErrors.push(err85);
+            }
+            errors++;
+          }
+          if (typeof data65 == 'number' && isFinite(data65)) {
+            if (data65 <= 0 || isNaN(data65)) {
+              const err86 = {
+                instancePath: instancePath + '/defaults/timeout',
+                schemaPath: '#/properties/defaults/properties/timeout/exclusiveMinimum',
+                keyword: 'exclusiveMinimum',
+                params: {comparison: '>', limit: 0},
+                message: 'must be > 0',
+              };
+              if (vErrors === null) {
+                vErrors = [err86];
+              } else {
+                vErrors.push(err86);
+              }
+              errors++;
+            }
+          }
+          if (typeof data65 === 'string') {
+            if (!pattern2.test(data65)) {
+              const err87 = {
+                instancePath: instancePath + '/defaults/timeout',
+                schemaPath: '#/properties/defaults/properties/timeout/pattern',
+                keyword: 'pattern',
+                params: {pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h)|\\$\\{[^}]*\\})$'},
+                message:
+                  'must match pattern "' + '^(\\d+(\\.\\d+)?(ms|s|m|h)|\\$\\{[^}]*\\})$' + '"',
+              };
+              if (vErrors === null) {
+                vErrors = [err87];
+              } else {
+                vErrors.push(err87);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err88 = {
+          instancePath: instancePath + '/defaults',
+          schemaPath: '#/properties/defaults/type',
+          keyword: 'type',
+          params: {type: 'object'},
+          message: 'must be object',
+        };
+        if (vErrors === null) {
+          vErrors = [err88];
+        } else {
+          vErrors.push(err88);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err81 = {
+    const err89 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
@@ -3732,9 +3899,9 @@ function validate10(
       message: 'must be object',
     };
     if (vErrors === null) {
-      vErrors = [err81];
+      vErrors = [err89];
     } else {
-      vErrors.push(err81);
+      vErrors.push(err89);
     }
     errors++;
   }

@@ -44,6 +44,7 @@ function allowedFields(format: PipelineFormat, parts: readonly string[]): string
     return propertiesOf(schema.definitions['stageBody']);
   }
   if (top === 'remotes') return ['url'];
+  if (top === 'defaults') return propertiesOf(schema.properties['defaults']);
   const kind = third === 'do' ? fifth : third;
   const definition = schema.definitions[kind === 'plots' ? 'plot' : 'out']!;
   return propertiesOf(definition['additionalProperties']);
@@ -102,13 +103,18 @@ export function validateShape(
     const {node} = nodeAtPointer(root, error.instancePath);
     const field = parts[parts.length - 1] ?? '';
     const insideStage = parts[0] === 'stages' && parts.length >= 3;
+    const inDefaults = parts[0] === 'defaults' && parts.length === 2;
     const specific: Reason | undefined =
-      insideStage && field === 'timeout'
+      (insideStage || inDefaults) && field === 'timeout'
         ? 'invalid-timeout'
-        : insideStage && field === 'retries'
+        : (insideStage || inDefaults) && field === 'retries'
           ? 'invalid-retries'
           : undefined;
     const where = describePointer(parts);
+    // `timeout of stage "train"`, or `defaults.timeout`.
+    const subject = inDefaults
+      ? `defaults.${field}`
+      : `${field} of ${where.replace(/^"\w+" of /, '')}`;
     switch (error.keyword) {
       case 'additionalProperties': {
         const property = String(error.params['additionalProperty']);
@@ -133,9 +139,9 @@ export function validateShape(
         diagnostics.error(
           specific ?? 'wrong-type',
           specific === 'invalid-timeout'
-            ? `timeout of ${where.replace(/^"timeout" of /, '')} must be a duration like "30s", "10m", "1h" or a number of seconds, but is ${describeNode(node)}.`
+            ? `${subject} must be a duration like "30s", "10m", "1h" or a number of seconds, but is ${describeNode(node)}.`
             : specific === 'invalid-retries'
-              ? `retries of ${where.replace(/^"retries" of /, '')} must be a whole number of extra attempts (0 or more), but is ${describeNode(node)}.`
+              ? `${subject} must be a whole number of extra attempts (0 or more), but is ${describeNode(node)}.`
               : `${capitalise(where)} must be ${describeType(error.params['type'])}, but is ${describeNode(node)}.`,
           locate(file, node.span),
         );
@@ -163,9 +169,9 @@ export function validateShape(
         diagnostics.error(
           specific ?? 'invalid-value',
           specific === 'invalid-timeout'
-            ? `timeout of ${where.replace(/^"timeout" of /, '')} must be a positive duration like "30s", "10m", "1h" or a number of seconds, but is ${describeNode(node)}.`
+            ? `${subject} must be a positive duration like "30s", "10m", "1h" or a number of seconds, but is ${describeNode(node)}.`
             : specific === 'invalid-retries'
-              ? `retries of ${where.replace(/^"retries" of /, '')} must be a whole number of extra attempts (0 or more), but is ${describeNode(node)}.`
+              ? `${subject} must be a whole number of extra attempts (0 or more), but is ${describeNode(node)}.`
               : `${capitalise(where)} is not valid: it ${error.message ?? 'does not match the schema'} (is ${describeNode(node)}).`,
           locate(file, node.span),
         );
