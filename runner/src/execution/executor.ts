@@ -325,7 +325,7 @@ class Run {
       stage.timeoutMs === undefined ? undefined : AbortSignal.timeout(stage.timeoutMs);
     if (timeout) signals.push(timeout);
     const signal = AbortSignal.any(signals);
-    const log = await openStageLog(this.#o.state.stateRoot, stage.name);
+    const log = await this.#stageLog(stage.name);
     const onLine = (stream: 'stdout' | 'stderr' | 'log', line: string): void => {
       log.write(`${line}\n`);
       this.#o.emit({type: 'output', time: Date.now(), stage: stage.name, stream, line});
@@ -342,7 +342,7 @@ class Run {
       return failure;
     } finally {
       this.#running--;
-      await new Promise((resolve) => log.end(resolve));
+      await log.close();
     }
   }
 
@@ -493,6 +493,32 @@ class Run {
     }
   }
 
+  #logsDir: Promise<string> | undefined;
+
+  /**
+   * The stage's log, .runner/logs/<stage>.log, replaced on each run. Opened on the first line:
+   * most stages of a large pipeline print nothing, and two syscalls per stage add up.
+   */
+  async #stageLog(stage: string): Promise<{write(text: string): void; close(): Promise<void>}> {
+    this.#logsDir ??= (async () => {
+      const dir = path.join(this.#o.state.stateRoot, 'logs');
+      await mkdir(dir, {recursive: true});
+      return dir;
+    })();
+    const file = path.join(await this.#logsDir, `${encodeURIComponent(stage)}.log`);
+    let stream: WriteStream | undefined;
+    return {
+      write(text) {
+        stream ??= createWriteStream(file);
+        stream.write(text);
+      },
+      async close() {
+        if (stream) await new Promise((resolve) => stream?.end(resolve));
+        else await rm(file, {force: true});
+      },
+    };
+  }
+
   async #flushLock(): Promise<void> {
     if (!this.#lockDirty) return;
     this.#lockDirty = false;
@@ -504,12 +530,6 @@ class Run {
       lockSnapshot(this.#o.state, names),
     );
   }
-}
-
-async function openStageLog(stateRoot: string, stage: string): Promise<WriteStream> {
-  const dir = path.join(stateRoot, 'logs');
-  await mkdir(dir, {recursive: true});
-  return createWriteStream(path.join(dir, `${encodeURIComponent(stage)}.log`));
 }
 
 /** Exponential backoff with full jitter: 1 s, 2 s, 4 s... capped at 30 s. */
