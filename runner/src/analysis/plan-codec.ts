@@ -32,7 +32,9 @@ function encode(value: unknown): unknown {
   if (value === undefined) return {$: 'u'};
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
-    return Number.isFinite(value) && !Object.is(value, -0) ? value : {$: 'n', v: String(value)};
+    return Number.isFinite(value) && !Object.is(value, -0)
+      ? value
+      : {$: 'n', v: Object.is(value, -0) ? '-0' : String(value)};
   }
   if (Array.isArray(value)) return value.map(encode);
   if (value instanceof Map) {
@@ -68,8 +70,22 @@ function decode(value: unknown): unknown {
   }
 }
 
+// The hot loop of a cached run (about 30,000 objects for 1,000 stages): no intermediate arrays.
 function decodeObject(object: Record<string, unknown>): unknown {
-  return Object.freeze(Object.fromEntries(Object.entries(object).map(([k, v]) => [k, decode(v)])));
+  const out: Record<string, unknown> = {};
+  for (const key in object) {
+    const value = decode(object[key]);
+    // Assigning "__proto__" would set the prototype; define it as the plain key it was.
+    if (key === '__proto__') {
+      Object.defineProperty(out, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else out[key] = value;
+  }
+  return Object.freeze(out);
 }
 
 function isPlain(value: object): boolean {

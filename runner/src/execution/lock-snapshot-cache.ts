@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto';
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {writeFileAtomic} from '../cache/atomic-write.js';
-import {parseLock, serializeLock, type LockFile} from '../lock/lock-file.js';
+import type {LockFile} from '../lock/lock-file.js';
 import {err, ok, type Result} from '../util/result.js';
 
 /**
@@ -28,6 +28,8 @@ export async function readLockCached(
   } catch {
     // No usable cache: parse below.
   }
+  // Imported only here: the YAML parser costs a cached no-op run more than the rest of its work.
+  const {parseLock} = await import('../lock/lock-file.js');
   const parsed = parseLock(text, path.basename(lockFile));
   if (!parsed.ok) return err(parsed.error);
   await remember(stateDir, text, parsed.value);
@@ -49,6 +51,7 @@ export async function writeLockCached(
   stateDir: string,
   lock: LockFile,
 ): Promise<void> {
+  const {serializeLock} = await import('../lock/lock-file.js');
   const text = serializeLock(lock);
   let current: string | undefined;
   try {
