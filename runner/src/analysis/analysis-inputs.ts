@@ -86,13 +86,26 @@ export class AnalysisInputs {
 }
 
 /**
- * True when the disk still shows what `input` recorded. A plugin whose stamp changed (or had
- * none) is re-hashed: a touched but unchanged file keeps the cache.
+ * The record, still valid, when the disk shows what `input` recorded; undefined when something
+ * changed. A plugin whose stamp moved (or had none) is re-hashed: a touched but unchanged file
+ * keeps the cache, and the record comes back with a fresh stamp so the next check is cheap again.
  */
-export function inputUnchanged(
+export function recheckInput(
   input: AnalysisInput,
   rehash: (folder: string, files: readonly string[] | 'all', extra: string) => string,
-): boolean {
+): AnalysisInput | undefined {
+  if (input.kind !== 'code') return inputUnchanged(input) ? input : undefined;
+  const stamp = codeStamp(input.path, input.files);
+  if (input.stamp !== null && stamp === input.stamp) return input;
+  try {
+    if (rehash(input.path, input.files, input.extra) !== input.seen) return undefined;
+  } catch {
+    return undefined;
+  }
+  return {...input, stamp};
+}
+
+function inputUnchanged(input: Exclude<AnalysisInput, {kind: 'code'}>): boolean {
   switch (input.kind) {
     case 'file': {
       let seen: string | null;
@@ -107,14 +120,6 @@ export function inputUnchanged(
       return existsSync(input.path) === input.seen;
     case 'type':
       return pathType(input.path) === input.seen;
-    case 'code': {
-      if (input.stamp !== null && codeStamp(input.path, input.files) === input.stamp) return true;
-      try {
-        return rehash(input.path, input.files, input.extra) === input.seen;
-      } catch {
-        return false;
-      }
-    }
   }
 }
 

@@ -74,7 +74,7 @@ async function analyseCached(set: string[] = []): Promise<PipelinePlan> {
 }
 
 function cached(set: string[] = []): PipelinePlan | undefined {
-  return readCachedPlan(planCacheFile(file()), cacheHeader(file(), {file: file(), set}));
+  return readCachedPlan(planCacheFile(file()), cacheHeader(file(), {file: file(), set}))?.plan;
 }
 
 beforeEach(() => {
@@ -96,7 +96,11 @@ beforeEach(() => {
     plugin('2.0.0', 'publisher'),
   );
   // Old mtimes, so the plugin's stat stamp is trusted (recent files are always re-hashed).
-  for (const f of ['plugins/fit/index.js', '../node_modules/publisher/index.js']) {
+  for (const f of [
+    'plugins/fit/index.js',
+    '../node_modules/publisher/index.js',
+    '../node_modules/publisher/package.json',
+  ]) {
     utimesSync(path.join(root, f), long, long);
   }
 });
@@ -167,6 +171,20 @@ describe('plan cache', () => {
     const target = path.join(root, 'plugins/fit/index.js');
     utimesSync(target, new Date(), new Date());
     expect(cached()).toBeDefined();
+  });
+
+  test('a plugin re-hashed on a hit gets a fresh stamp, so the next hit need not hash', async () => {
+    const target = path.join(root, 'plugins/fit/index.js');
+    utimesSync(target, new Date(), new Date());
+    await analyseCached(); // Recent mtime: no stamp is trusted yet.
+    const read = () => readCachedPlan(planCacheFile(file()), cacheHeader(file(), {file: file()}));
+    const codeStamp = () => read()!.inputs.find((i) => i.kind === 'code' && i.path.endsWith('fit'));
+    expect(codeStamp()).toMatchObject({stamp: null});
+    utimesSync(target, long, long);
+    expect(read()!.restamped).toBe(true);
+    await analyseCached(); // A hit that stores the refreshed stamp.
+    expect(read()!.restamped).toBe(false);
+    expect(codeStamp()).toMatchObject({stamp: expect.stringMatching(/^[0-9a-f]{32}$/)});
   });
 
   test('--set values are part of the key', async () => {

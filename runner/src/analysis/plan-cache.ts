@@ -5,7 +5,7 @@ import {writeFileAtomic} from '../cache/atomic-write.js';
 import {runnerPackage} from '../config/package-root.js';
 import type {Diagnostic} from '../diagnostics/diagnostic.js';
 import type {Result} from '../util/result.js';
-import {AnalysisInputs, inputUnchanged, type AnalysisInput} from './analysis-inputs.js';
+import {AnalysisInputs, recheckInput, type AnalysisInput} from './analysis-inputs.js';
 import type {AnalyzeEnvironment, AnalyzeOptions} from './analyze.js';
 import {decodePlan, encodePlan} from './plan-codec.js';
 import type {PipelinePlan} from './plan.js';
@@ -50,7 +50,11 @@ export async function analyzePipelineCached(
   const header = cacheHeader(file, options);
   const cacheFile = planCacheFile(file);
   const cached = readCachedPlan(cacheFile, header);
-  if (cached) return {ok: true, value: cached};
+  if (cached) {
+    // Plugin files re-hashed because their stamp moved: store the new stamps.
+    if (cached.restamped) await writeCachedPlan(cacheFile, header, cached.inputs, cached.plan);
+    return {ok: true, value: cached.plan};
+  }
 
   const {analyzePipelineIn} = await import('./analyze.js');
   const inputs = new AnalysisInputs();
@@ -64,19 +68,28 @@ export async function analyzePipelineCached(
   return result;
 }
 
+/** A still-valid cached plan, and its inputs (`restamped` when a plugin stamp was refreshed). */
+export interface CachedPlan {
+  readonly plan: PipelinePlan;
+  readonly inputs: readonly AnalysisInput[];
+  readonly restamped: boolean;
+}
+
 /** The cached plan when it is present, readable, of this header and still valid; else undefined. */
-export function readCachedPlan(
-  cacheFile: string,
-  header: PlanCacheHeader,
-): PipelinePlan | undefined {
+export function readCachedPlan(cacheFile: string, header: PlanCacheHeader): CachedPlan | undefined {
   try {
     const record = JSON.parse(readFileSync(cacheFile, 'utf8')) as PlanCacheRecord;
     if (JSON.stringify(record.header) !== JSON.stringify(header)) return undefined;
     if (!Array.isArray(record.inputs)) return undefined;
+    const inputs: AnalysisInput[] = [];
+    let restamped = false;
     for (const input of record.inputs) {
-      if (!inputUnchanged(input, hashPluginFiles)) return undefined;
+      const checked = recheckInput(input, hashPluginFiles);
+      if (!checked) return undefined;
+      if (checked !== input) restamped = true;
+      inputs.push(checked);
     }
-    return decodePlan(record.plan);
+    return {plan: decodePlan(record.plan), inputs, restamped};
   } catch {
     // Missing, corrupt or written by another version: analyse instead.
     return undefined;
