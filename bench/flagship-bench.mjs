@@ -97,10 +97,12 @@ function measure(cmd, args, cwd, env = process.env) {
     const child = spawn(TIME, ['-f', '%U %S', '-o', timeFile, cmd, ...args], {
       cwd,
       env,
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
+    let stdout = '';
     child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.on('data', (d) => (stdout += d));
     let peakRss = 0;
     let peakPss = 0;
     const sample = () => {
@@ -118,6 +120,7 @@ function measure(cmd, args, cwd, env = process.env) {
         return reject(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${stderr}`));
       const [user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ');
       resolve({
+        stdout,
         wall,
         cpu: Number(user) + Number(sys),
         rssMb: peakRss / 2 ** 20,
@@ -137,7 +140,14 @@ async function runOurs(i) {
   const r = await measure(process.execPath, args, project);
   const metrics = JSON.parse(readFileSync(path.join(project, 'reports/metrics.json'), 'utf8'));
   rmSync(project, {recursive: true, force: true});
-  return {...r, metrics};
+  // The runner's per-stage lines, e.g. "✓ clean: run 1.1s (never ran)".
+  const phases = Object.fromEntries(
+    [...r.stdout.matchAll(/✓ ([\w-]+): run ([\d.]+)(ms|s)/g)].map(([, stage, n, unit]) => [
+      stage,
+      Number(n) / (unit === 'ms' ? 1000 : 1),
+    ]),
+  );
+  return {...r, metrics, phases};
 }
 
 async function runPython(i, env) {
@@ -146,7 +156,7 @@ async function runPython(i, env) {
   const r = await measure(PY, [script, CSV, out], repo, env);
   const metrics = JSON.parse(readFileSync(path.join(out, 'metrics.json'), 'utf8'));
   rmSync(out, {recursive: true, force: true});
-  return {...r, metrics};
+  return {...r, metrics, phases: JSON.parse(r.stdout.trim().split('\n').pop()).phases};
 }
 
 const load = () =>
@@ -173,7 +183,10 @@ const stat = (runs, key) => median(runs.map((r) => r[key]));
 const row = (label, runs) =>
   `  ${label.padEnd(26)} wall ${stat(runs, 'wall').toFixed(2)} s  CPU ${stat(runs, 'cpu').toFixed(2)} s  ` +
   `peak tree RSS ${stat(runs, 'rssMb').toFixed(0)} MB (PSS ${stat(runs, 'pssMb').toFixed(0)} MB)` +
-  `  [walls ${runs.map((r) => r.wall.toFixed(2)).join(', ')}]`;
+  `  [walls ${runs.map((r) => r.wall.toFixed(2)).join(', ')}]\n` +
+  `      median phases: ${Object.keys(runs[0].phases)
+    .map((k) => `${k} ${median(runs.map((r) => r.phases[k] ?? 0)).toFixed(2)} s`)
+    .join(', ')}`;
 console.log(
   `whole flagship pipeline, cold, CSV -> metrics written; median of ${rounds} alternating runs`,
 );

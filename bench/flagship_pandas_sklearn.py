@@ -5,18 +5,22 @@
 (the same work as bench/ml-bench.sklearn.py), metrics written.
 
 Usage: /usr/bin/python3 bench/flagship_pandas_sklearn.py online-retail.csv.gz OUT_DIR
+Prints one JSON line: seconds per phase (imports included) and the k=3 metrics.
 """
-import json
-import sys
-from pathlib import Path
+import time
 
-import numpy as np
-import pandas as pd
-from sklearn.cluster import KMeans
-from sklearn.decomposition import PCA
-from sklearn.ensemble import IsolationForest
-from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
-from sklearn.preprocessing import StandardScaler
+START = time.perf_counter()
+import json  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from sklearn.cluster import KMeans  # noqa: E402
+from sklearn.decomposition import PCA  # noqa: E402
+from sklearn.ensemble import IsolationForest  # noqa: E402
+from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "test" / "reference"))
 from features_pandas import clean, rfm, seasonality  # noqa: E402
@@ -118,9 +122,15 @@ def evaluate(Xk, yk, centroids, out):
 def main():
     source, out = sys.argv[1], Path(sys.argv[2])
     out.mkdir(parents=True, exist_ok=True)
+    phases = {"imports": time.perf_counter() - START}
+    t = time.perf_counter()
     df, customers = features(source, out)
-    metrics = evaluate(*train(df, customers, out), out)
-    print(json.dumps({"customers": len(customers), **metrics}))
+    phases["features"], t = time.perf_counter() - t, time.perf_counter()
+    trained = train(df, customers, out)
+    phases["train"], t = time.perf_counter() - t, time.perf_counter()
+    metrics = evaluate(*trained, out)
+    phases["evaluate"] = time.perf_counter() - t
+    print(json.dumps({"phases": phases, "customers": len(customers), **metrics}))
 
 
 if __name__ == "__main__":
