@@ -1,5 +1,5 @@
 import type {CompiledPca, CompiledScaler} from './kernels.js';
-import type {CompiledTree} from './isolation-kernels.js';
+import {compileForest, type CompiledForest} from './isolation-kernels.js';
 import type {SegmentationModel} from './types.js';
 
 /** A model's vectors as typed arrays, built once per model object. */
@@ -11,9 +11,24 @@ export interface CompiledModel {
   readonly k: number;
   /** Flat, k rows of nComponents. */
   readonly centroids: Float64Array;
-  readonly trees: readonly CompiledTree[];
-  readonly maxSamples: number;
+  readonly forest: CompiledForest;
+  /** Below this forest score a row is an outlier. */
   readonly threshold: number;
+  /**
+   * Scratch space reused by every scoring call on this model: scoring is synchronous, so one
+   * set per model is never used by two calls at once, and a request allocates no vectors.
+   */
+  readonly scratch: ScoringScratch;
+}
+
+/** Per-model buffers of one scoring call. */
+export interface ScoringScratch {
+  /** The raw row, in `features` order. */
+  readonly row: Float64Array;
+  readonly scaled: Float64Array;
+  readonly components: Float64Array;
+  /** [0]: squared distance to the nearest centroid. */
+  readonly distance: Float64Array;
 }
 
 const cache = new WeakMap<SegmentationModel, CompiledModel>();
@@ -46,14 +61,13 @@ function build(model: SegmentationModel): CompiledModel {
     },
     k: model.kmeans.centroids.length,
     centroids: Float64Array.from(model.kmeans.centroids.flat()),
-    trees: model.isolationForest.trees.map((t) => ({
-      feature: Int32Array.from(t.feature),
-      threshold: Float64Array.from(t.threshold),
-      left: Int32Array.from(t.left),
-      right: Int32Array.from(t.right),
-      size: Float64Array.from(t.size),
-    })),
-    maxSamples: model.isolationForest.maxSamples,
+    forest: compileForest(model.isolationForest.trees, model.isolationForest.maxSamples),
     threshold: model.isolationForest.threshold,
+    scratch: {
+      row: new Float64Array(model.features.length),
+      scaled: new Float64Array(model.features.length),
+      components: new Float64Array(nComponents),
+      distance: new Float64Array(1),
+    },
   };
 }

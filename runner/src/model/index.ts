@@ -10,7 +10,7 @@ export type {
   Prediction,
   SegmentationModel,
 } from './types.js';
-export {score, scoreComponents, isolationScore, type RawFeatures} from './score.js';
+export {score, predict, scoreComponents, isolationScore, type RawFeatures} from './score.js';
 export {FeatureInputError, ModelFormatError, type FeatureInputReason} from './errors.js';
 export {averagePathLength} from './isolation-kernels.js';
 export {parseModel, serializeModel, validateModel} from './model-json.js';

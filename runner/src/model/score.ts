@@ -18,13 +18,22 @@ export function score(
   raw: RawFeatures,
 ): Prediction & {components: number[]} {
   const compiled = compileModel(model);
-  const row = toVector(model, compiled, raw);
-  const isOutlier = forestScore(compiled.trees, compiled.maxSamples, row, 0) < compiled.threshold;
-  const scaled = new Float64Array(compiled.nFeatures);
-  scaleRow(compiled.scaler, row, 0, scaled);
-  const components = new Float64Array(compiled.pca.nComponents);
-  projectRow(compiled.pca, scaled, 0, components);
-  return {...assign(model, compiled, components), isOutlier, components: Array.from(components)};
+  const p = scoreRaw(model, compiled, raw);
+  return {
+    cluster: p.cluster,
+    name: p.name,
+    distance: p.distance,
+    isOutlier: p.isOutlier,
+    components: Array.from(compiled.scratch.components),
+  };
+}
+
+/**
+ * {@link score} without the PCA components, for callers that answer only the prediction (the
+ * server): the same computation, minus one array per call.
+ */
+export function predict(model: SegmentationModel, raw: RawFeatures): Prediction {
+  return scoreRaw(model, compileModel(model), raw);
 }
 
 /** Assigns a cluster to a point already in PCA space (`PC1..PCn`); `isOutlier` is null. */
@@ -40,22 +49,33 @@ export function scoreComponents(
       `Expected ${n} PCA components (PC1..PC${n}), got ${components.length}.`,
     );
   }
-  checkFinite(components, (i) => `PC${i + 1}`);
-  return {...assign(model, compiled, components), isOutlier: null};
+  if (!allFinite(components)) checkFinite(components, (i) => `PC${i + 1}`);
+  return assign(model, compiled, components, null);
 }
 
 /** scikit-learn's `score_samples` of the model's Isolation Forest for one raw feature vector. */
 export function isolationScore(model: SegmentationModel, raw: readonly number[]): number {
   const compiled = compileModel(model);
-  return forestScore(compiled.trees, compiled.maxSamples, toVector(model, compiled, raw), 0);
+  readRow(model, compiled, raw, compiled.scratch.row);
+  return forestScore(compiled.forest, compiled.scratch.row, 0);
+}
+
+function scoreRaw(model: SegmentationModel, compiled: CompiledModel, raw: RawFeatures): Prediction {
+  const {row, scaled, components} = compiled.scratch;
+  readRow(model, compiled, raw, row);
+  const isOutlier = forestScore(compiled.forest, row, 0) < compiled.threshold;
+  scaleRow(compiled.scaler, row, 0, scaled);
+  projectRow(compiled.pca, scaled, 0, components);
+  return assign(model, compiled, components, isOutlier);
 }
 
 function assign(
   model: SegmentationModel,
   compiled: CompiledModel,
   components: ArrayLike<number>,
-): Omit<Prediction, 'isOutlier'> {
-  const dist = new Float64Array(1);
+  isOutlier: boolean | null,
+): Prediction {
+  const dist = compiled.scratch.distance;
   const cluster = nearestCentroid(
     components,
     0,
@@ -68,14 +88,17 @@ function assign(
     cluster,
     name: model.clusters[cluster]?.name ?? `cluster ${cluster}`,
     distance: Math.sqrt(dist[0] as number),
+    isOutlier,
   };
 }
 
-function toVector(
+/** Checks `raw` against the model and copies it, in `features` order, into `out`. */
+function readRow(
   model: SegmentationModel,
   compiled: CompiledModel,
   raw: RawFeatures,
-): Float64Array {
+  out: Float64Array,
+): void {
   const names = model.features;
   if (isNumberArray(raw)) {
     if (raw.length !== names.length) {
@@ -84,32 +107,62 @@ function toVector(
         `Expected ${names.length} feature values in this order: ${names.join(', ')}; got ${raw.length}.`,
       );
     }
-    checkFinite(raw, (i) => names[i] ?? `#${i}`);
-    return Float64Array.from(raw);
+    if (!allFinite(raw)) checkFinite(raw, (i) => names[i] ?? `#${i}`);
+    out.set(raw);
+    return;
   }
-  const given = Object.keys(raw);
-  const unknown = given.filter((name) => !compiled.featureIndex.has(name)).sort();
+  if (!hasExactly(raw, names)) throw namesError(compiled, names, raw);
+  for (let i = 0; i < names.length; i++) {
+    const v = raw[names[i] as string];
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      checkFinite(
+        names.map((name) => raw[name]),
+        (j) => names[j] ?? `#${j}`,
+      );
+    }
+    out[i] = v as number;
+  }
+}
+
+/** Whether `raw` has exactly the `names` as own keys (duplicates are impossible in an object). */
+function hasExactly(raw: Readonly<Record<string, number>>, names: readonly string[]): boolean {
+  for (let i = 0; i < names.length; i++) if (!Object.hasOwn(raw, names[i] as string)) return false;
+  return Object.keys(raw).length === names.length;
+}
+
+function namesError(
+  compiled: CompiledModel,
+  names: readonly string[],
+  raw: Readonly<Record<string, number>>,
+): FeatureInputError {
+  const unknown = Object.keys(raw)
+    .filter((name) => !compiled.featureIndex.has(name))
+    .sort();
   const missing = names.filter((name) => !Object.hasOwn(raw, name));
-  if (unknown.length > 0 || missing.length > 0) {
-    const parts: string[] = [];
-    if (missing.length > 0) parts.push(`missing: ${missing.join(', ')}`);
-    if (unknown.length > 0) parts.push(`unknown: ${unknown.join(', ')}`);
-    throw new FeatureInputError(
-      'names',
-      `Features must be exactly the model's ${names.length} (${parts.join('; ')}).`,
-      missing,
-      unknown,
-    );
-  }
-  const values = names.map((name) => raw[name] as number);
-  checkFinite(values, (i) => names[i] ?? `#${i}`);
-  return Float64Array.from(values);
+  const parts: string[] = [];
+  if (missing.length > 0) parts.push(`missing: ${missing.join(', ')}`);
+  if (unknown.length > 0) parts.push(`unknown: ${unknown.join(', ')}`);
+  return new FeatureInputError(
+    'names',
+    `Features must be exactly the model's ${names.length} (${parts.join('; ')}).`,
+    missing,
+    unknown,
+  );
 }
 
 function isNumberArray(raw: RawFeatures): raw is readonly number[] {
   return Array.isArray(raw);
 }
 
+function allFinite(values: readonly unknown[]): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) return false;
+  }
+  return true;
+}
+
+/** Throws naming every non-finite value; called only once a bad value is known to exist. */
 function checkFinite(values: readonly unknown[], nameOf: (i: number) => string): void {
   const bad: string[] = [];
   values.forEach((v, i) => {

@@ -1,5 +1,10 @@
 import {describe, expect, it} from 'vitest';
-import {averagePathLength, forestScore, type CompiledTree} from '../isolation-kernels.js';
+import {
+  averagePathLength,
+  compileForest,
+  forestScore,
+  type IsolationTree,
+} from '../isolation-kernels.js';
 import {fitIsolationForest} from './isolation-forest.js';
 import {matrix} from './matrix.js';
 import {percentile} from './percentile.js';
@@ -93,7 +98,7 @@ describe('Isolation Forest', () => {
 
   it('computes score_samples from depths and c(leaf size)', () => {
     // One tree: root splits feature 0 at 0.5; left leaf holds 3 samples, right leaf 1.
-    const tree: CompiledTree = {
+    const tree: IsolationTree = {
       feature: Int32Array.from([0, -1, -1]),
       threshold: Float64Array.from([0.5, 0, 0]),
       left: Int32Array.from([1, -1, -1]),
@@ -101,9 +106,10 @@ describe('Isolation Forest', () => {
       size: Float64Array.from([4, 3, 1]),
     };
     const c4 = averagePathLength(4);
-    expect(forestScore([tree], 4, [0], 0)).toBe(-Math.pow(2, -(1 + averagePathLength(3)) / c4));
-    expect(forestScore([tree], 4, [0.5], 0)).toBe(-Math.pow(2, -(1 + averagePathLength(3)) / c4));
-    expect(forestScore([tree], 4, [1], 0)).toBe(-Math.pow(2, -1 / c4));
+    const forest = compileForest([tree], 4);
+    expect(forestScore(forest, [0], 0)).toBe(-Math.pow(2, -(1 + averagePathLength(3)) / c4));
+    expect(forestScore(forest, [0.5], 0)).toBe(-Math.pow(2, -(1 + averagePathLength(3)) / c4));
+    expect(forestScore(forest, [1], 0)).toBe(-Math.pow(2, -1 / c4));
   });
 
   it('is deterministic for a seed', () => {

@@ -1,4 +1,4 @@
-import {forestScore, type CompiledTree} from '../isolation-kernels.js';
+import {compileForest, forestScore, type IsolationTree} from '../isolation-kernels.js';
 import type {IsolationForestModel} from '../types.js';
 import type {Matrix} from './matrix.js';
 import {percentile} from './percentile.js';
@@ -19,6 +19,15 @@ export interface IsolationForestFit {
   readonly isOutlier: Uint8Array;
 }
 
+/** A grown tree as typed arrays. */
+interface TreeArrays extends IsolationTree {
+  readonly feature: Int32Array;
+  readonly threshold: Float64Array;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  readonly size: Float64Array;
+}
+
 /**
  * scikit-learn's Isolation Forest: each tree grows on `maxSamples` rows drawn without
  * replacement, splitting on a uniformly random non-constant feature at a uniform threshold in
@@ -31,12 +40,14 @@ export function fitIsolationForest(x: Matrix, options: IsolationForestOptions): 
   const rng = new Random(options.seed);
   const psi = Math.min(options.maxSamples, x.rows);
   const maxDepth = Math.ceil(Math.log2(Math.max(psi, 2)));
-  const trees: CompiledTree[] = [];
+  const trees: TreeArrays[] = [];
   for (let t = 0; t < options.nEstimators; t++) {
     trees.push(growTree(x, rng.sample(x.rows, psi), maxDepth, rng));
   }
   const scores = new Float64Array(x.rows);
-  for (let i = 0; i < x.rows; i++) scores[i] = forestScore(trees, psi, x.data, i * x.cols);
+  // Training rows are scored by the same compiled walk as served instances.
+  const forest = compileForest(trees, psi);
+  for (let i = 0; i < x.rows; i++) scores[i] = forestScore(forest, x.data, i * x.cols);
   const threshold = percentile(scores, 100 * options.contamination);
   const isOutlier = new Uint8Array(x.rows);
   for (let i = 0; i < x.rows; i++) isOutlier[i] = (scores[i] as number) < threshold ? 1 : 0;
@@ -59,7 +70,7 @@ export function fitIsolationForest(x: Matrix, options: IsolationForestOptions): 
   };
 }
 
-function growTree(x: Matrix, rows: Int32Array, maxDepth: number, rng: Random): CompiledTree {
+function growTree(x: Matrix, rows: Int32Array, maxDepth: number, rng: Random): TreeArrays {
   const feature: number[] = [];
   const threshold: number[] = [];
   const left: number[] = [];

@@ -1,5 +1,5 @@
 import type {FastifyPluginAsync} from 'fastify';
-import {score, scoreComponents} from '../../model/index.js';
+import {predict, scoreComponents} from '../../model/index.js';
 import {badRequest, type RequestProblem} from '../server-plugins/error-answers.js';
 import {predictRequestSchema} from '../schemas/predict-request.js';
 import {predictResponseSchema, type PredictionBody} from '../schemas/predict-response.js';
@@ -47,7 +47,7 @@ const predictRoute: FastifyPluginAsync<PredictRouteOptions> = async (app, {maxIn
       const perCluster = new Map<number, number>();
       let outliers = 0;
       const predictions: PredictionBody[] = read.map((r) => {
-        const p = r.kind === 'raw' ? score(model, r.values) : scoreComponents(model, r.values);
+        const p = r.kind === 'raw' ? predict(model, r.values) : scoreComponents(model, r.values);
         const body: PredictionBody = {
           cluster: p.cluster,
           name: p.name,
