@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {FeatureInputError} from './errors.js';
 import {parseModel, serializeModel} from './model-json.js';
-import {isolationScore, score, scoreComponents} from './score.js';
+import {isolationScore, predict, score, scoreComponents} from './score.js';
 import type {SegmentationModel} from './types.js';
 
 /** Two features a, b; b is L2-free, a is z-scored; PCA is the identity; centroids at +-1. */
@@ -97,9 +97,27 @@ describe('score', () => {
     expect(e.message).toContain('missing: b; unknown: c');
   });
 
+  it('predict gives what score gives, without the components', () => {
+    const model = tinyModel();
+    for (const raw of [{a: 13, b: 0.5}, [30, 0], {b: -2, a: 7}]) {
+      const {components: _components, ...expected} = score(model, raw);
+      expect(predict(model, raw)).toEqual(expected);
+    }
+  });
+
+  it('keeps earlier results when later calls reuse the per-model buffers', () => {
+    const model = tinyModel();
+    const first = score(model, {a: 13, b: 0.5});
+    score(model, [2, 9]);
+    expect(first.components).toEqual([1.5, 0.5]);
+    expect(score(model, {a: 13, b: 0.5})).toEqual(first);
+  });
+
   it('refuses wrong lengths and non-finite values', () => {
     expect(() => score(tinyModel(), [1])).toThrow(/Expected 2 feature values/);
     expect(() => score(tinyModel(), {a: Number.NaN, b: 1})).toThrow(/not: a/);
+    expect(() => predict(tinyModel(), [1, Number.POSITIVE_INFINITY])).toThrow(/not: b/);
+    expect(() => predict(tinyModel(), {a: 1, b: 2, c: 3})).toThrow(/unknown: c/);
     expect(() => scoreComponents(tinyModel(), [1, 2, 3])).toThrow(/PC1..PC2/);
   });
 });

@@ -112,6 +112,26 @@ describe('Isolation Forest', () => {
     expect(forestScore(forest, [1], 0)).toBe(-Math.pow(2, -1 / c4));
   });
 
+  it('walks trees whose nodes are not in pre-order, several per forest', () => {
+    // Same shape as above, children listed right leaf first; a second tree that is one leaf.
+    const shuffled: IsolationTree = {
+      feature: [0, -1, -1],
+      threshold: [0.5, 0, 0],
+      left: [2, -1, -1],
+      right: [1, -1, -1],
+      size: [4, 1, 3],
+    };
+    const leaf: IsolationTree = {feature: [-1], threshold: [0], left: [-1], right: [-1], size: [4]};
+    const forest = compileForest([shuffled, leaf], 4);
+    const c4 = averagePathLength(4);
+    const norm = 2 * c4;
+    expect(forestScore(forest, [0], 0)).toBe(-Math.pow(2, -(1 + averagePathLength(3) + c4) / norm));
+    expect(forestScore(forest, [9, 0], 1)).toBe(
+      -Math.pow(2, -(1 + averagePathLength(3) + c4) / norm),
+    );
+    expect(forestScore(forest, [1], 0)).toBe(-Math.pow(2, -(1 + 0 + c4) / norm));
+  });
+
   it('is deterministic for a seed', () => {
     const again = fitIsolationForest(x, options);
     expect(again.model).toEqual(fit.model);

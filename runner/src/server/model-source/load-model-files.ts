@@ -1,5 +1,6 @@
 import {createHash} from 'node:crypto';
 import {readFile} from 'node:fs/promises';
+import {compileModel} from '../../model/compile.js';
 import {parseModel} from '../../model/index.js';
 import type {LoadedModel} from './loaded-model.js';
 import {readRecommendations} from './recommendations.js';
@@ -18,6 +19,8 @@ export interface ModelFiles {
 export async function loadModelFiles(files: ModelFiles, source: string): Promise<LoadedModel> {
   const bytes = await readFile(files.modelPath);
   const model = parseModel(bytes.toString('utf8'), files.modelPath);
+  // Compiled here, off the request path: the first request after a (re)load finds it ready.
+  compileModel(model);
   const recommendations =
     files.recommendationsPath === undefined
       ? undefined
