@@ -13,6 +13,7 @@ import {expandGrid} from '../../experiments/grid.js';
 import {runExperiments, type Variant} from '../../experiments/run-experiments.js';
 import {openWorkspaceState} from '../../execution/workspace-state.js';
 import {acquireProjectLock} from '../../lock/project-lock.js';
+import {uncachedPaths} from '../../remote/object-set.js';
 import {describeReason} from '../../reporters/describe-reason.js';
 import {intOption, parse, PIPELINE_OPTIONS} from '../args.js';
 import {loadPlan, pipelineFile} from '../load-plan.js';
@@ -207,9 +208,7 @@ async function expApply(argv: readonly string[], cwd: string): Promise<number> {
   const plan = await loadPlan(cwd, values.file, values.set);
   if (!plan) return EXIT.usage;
   const root = plan.root;
-  const uncached = new Set(
-    [...plan.stages.values()].flatMap((s) => s.outs.filter((o) => !o.cache).map((o) => o.path)),
-  );
+  const uncached = new Set(uncachedPaths(plan));
   const record = await find(new ExperimentStore(root), positionals[0] ?? '');
   const lock = await acquireProjectLock(path.join(root, '.runner'), {wait: false});
   if (!lock.ok) {
