@@ -28,6 +28,17 @@ export interface KMeansFit {
  * the nearest centroids, and the best (lowest inertia, first on ties) of `nInit` seeded runs.
  */
 export function fitKMeans(x: Matrix, options: KMeansOptions): KMeansFit {
+  return bestOfRuns(runSeeds(options).map((seed) => fitKMeansRun(x, options, seed)));
+}
+
+/** The seeds of the `nInit` runs, all drawn from `options.seed`. */
+export function runSeeds(options: KMeansOptions): number[] {
+  const master = new Random(options.seed);
+  return Array.from({length: options.nInit}, () => master.uint32());
+}
+
+/** One seeded run: k-means++ seeding, then Lloyd's iterations. */
+export function fitKMeansRun(x: Matrix, options: KMeansOptions, seed: number): KMeansFit {
   const {k} = options;
   if (!Number.isInteger(k) || k < 1 || k > x.rows) {
     throw new RangeError(`k must be an integer in [1, ${x.rows}] (rows), got ${k}.`);
@@ -35,14 +46,15 @@ export function fitKMeans(x: Matrix, options: KMeansOptions): KMeansFit {
   let meanVariance = 0;
   for (const v of columnVariances(x)) meanVariance += v;
   const tol = (meanVariance / x.cols) * options.tol;
-  const master = new Random(options.seed);
-  const seeds = Array.from({length: options.nInit}, () => master.uint32());
+  return lloyd(x, kMeansPlusPlus(x, k, new Random(seed)), options.maxIter, tol);
+}
+
+/** The run with the lowest inertia, the first one on ties (runs in seed order). */
+export function bestOfRuns(runs: readonly KMeansFit[]): KMeansFit {
   let best: KMeansFit | undefined;
-  for (const seed of seeds) {
-    const fit = lloyd(x, kMeansPlusPlus(x, k, new Random(seed)), options.maxIter, tol);
-    if (!best || fit.inertia < best.inertia) best = fit;
-  }
-  return best as KMeansFit;
+  for (const run of runs) if (!best || run.inertia < best.inertia) best = run;
+  if (!best) throw new RangeError('k-means needs nInit >= 1.');
+  return best;
 }
 
 /** scikit-learn's greedy k-means++ (`_kmeans_plusplus`) with uniform sample weights. */
@@ -111,22 +123,29 @@ function searchLeft(sorted: Float64Array, value: number): number {
 function lloyd(x: Matrix, initial: Float64Array, maxIter: number, tol: number): KMeansFit {
   const {rows: n, cols: d, data} = x;
   const k = initial.length / d;
-  let centers = Float64Array.from(initial);
-  let next = new Float64Array(k * d);
+  const centers = Float64Array.from(initial);
+  const next = new Float64Array(k * d);
+  // Per-cluster sums and counts, kept up to date as points move rather than rebuilt each
+  // iteration: late iterations move few points, and a rebuild costs n x d dependent additions.
+  const sums = new Float64Array(k * d);
+  const counts = new Float64Array(k);
   const labels = new Int32Array(n).fill(-1);
   const upper = new Float64Array(n);
   const lower = new Float64Array(n);
   const half = new Float64Array(k);
   const moved = new Float64Array(k);
-  const counts = new Float64Array(k);
   const dist = new Float64Array(1);
   let iterations = 0;
-  // Scans every centre for row i: nearest (lower index on ties) and second nearest distances.
   for (let it = 0; it < maxIter; it++) {
     iterations = it + 1;
     let changed = false;
     if (it === 0) {
-      for (let i = 0; i < n; i++) scan(data, i, d, centers, k, labels, upper, lower);
+      for (let i = 0; i < n; i++) {
+        scan(data, i, d, centers, k, labels, upper, lower);
+        const base = (labels[i] as number) * d;
+        counts[labels[i] as number]! += 1;
+        for (let j = 0; j < d; j++) sums[base + j]! += data[i * d + j] as number;
+      }
       changed = true;
     } else {
       for (let c = 0; c < k; c++) {
@@ -144,24 +163,18 @@ function lloyd(x: Matrix, initial: Float64Array, maxIter: number, tol: number): 
         if ((upper[i] as number) <= m) continue;
         upper[i] = Math.sqrt(squaredDistance(data, i * d, centers, a * d, d));
         if ((upper[i] as number) <= m) continue;
-        if (scan(data, i, d, centers, k, labels, upper, lower)) changed = true;
+        if (scan(data, i, d, centers, k, labels, upper, lower)) {
+          changed = true;
+          moveRow(data, i, d, a, labels[i] as number, sums, counts);
+        }
       }
-    }
-    next.fill(0);
-    counts.fill(0);
-    for (let i = 0; i < n; i++) {
-      const label = labels[i] as number;
-      counts[label] = (counts[label] as number) + 1;
-      const base = label * d;
-      for (let j = 0; j < d; j++)
-        next[base + j] = (next[base + j] as number) + (data[i * d + j] as number);
     }
     if (counts.includes(0)) {
       const distances = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         distances[i] = squaredDistance(data, i * d, centers, (labels[i] as number) * d, d);
       }
-      for (const i of relocateEmptyClusters(x, labels, distances, counts, next)) {
+      for (const i of relocateEmptyClusters(x, labels, distances, counts, sums)) {
         upper[i] = Infinity;
         lower[i] = 0;
       }
@@ -169,7 +182,7 @@ function lloyd(x: Matrix, initial: Float64Array, maxIter: number, tol: number): 
     }
     for (let c = 0; c < k; c++) {
       const count = counts[c] as number;
-      for (let j = 0; j < d; j++) next[c * d + j] = (next[c * d + j] as number) / count;
+      for (let j = 0; j < d; j++) next[c * d + j] = (sums[c * d + j] as number) / count;
     }
     let shift = 0;
     // The largest centre move (and which centre) and the second largest: a point's lower bound
@@ -195,7 +208,7 @@ function lloyd(x: Matrix, initial: Float64Array, maxIter: number, tol: number): 
       upper[i] = (upper[i] as number) + (moved[a] as number);
       lower[i] = (lower[i] as number) - (a === maxCentre ? secondMove : maxMove);
     }
-    [centers, next] = [next, centers];
+    centers.set(next);
     if (!changed) break;
     if (shift <= tol) break;
   }
@@ -206,6 +219,25 @@ function lloyd(x: Matrix, initial: Float64Array, maxIter: number, tol: number): 
     inertia += dist[0] as number;
   }
   return {centroids: centers, labels, inertia, iterations};
+}
+
+/** Moves row i from cluster `from` to cluster `to` in the running sums and counts. */
+function moveRow(
+  data: Float64Array,
+  i: number,
+  d: number,
+  from: number,
+  to: number,
+  sums: Float64Array,
+  counts: Float64Array,
+): void {
+  counts[from]! -= 1;
+  counts[to]! += 1;
+  for (let j = 0; j < d; j++) {
+    const v = data[i * d + j] as number;
+    sums[from * d + j]! -= v;
+    sums[to * d + j]! += v;
+  }
 }
 
 /**
@@ -227,7 +259,36 @@ function scan(
   let best = 0;
   let bestDist = Infinity;
   let second = Infinity;
-  for (let c = 0; c < k; c++) {
+  // Two centres per pass over the row: one read of each value feeds two independent sums.
+  let c = 0;
+  for (; c + 1 < k; c += 2) {
+    const aBase = c * d;
+    const bBase = aBase + d;
+    let va = 0;
+    let vb = 0;
+    for (let t = 0; t < d; t++) {
+      const v = data[iBase + t] as number;
+      const ea = v - (centers[aBase + t] as number);
+      const eb = v - (centers[bBase + t] as number);
+      va += ea * ea;
+      vb += eb * eb;
+    }
+    if (va < bestDist) {
+      second = bestDist;
+      bestDist = va;
+      best = c;
+    } else if (va < second) {
+      second = va;
+    }
+    if (vb < bestDist) {
+      second = bestDist;
+      bestDist = vb;
+      best = c + 1;
+    } else if (vb < second) {
+      second = vb;
+    }
+  }
+  if (c < k) {
     const cBase = c * d;
     let v = 0;
     for (let t = 0; t < d; t++) {

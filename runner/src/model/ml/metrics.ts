@@ -1,5 +1,6 @@
 import {squaredDistance} from '../kernels.js';
 import {columnMeans, type Matrix} from './matrix.js';
+import {meanSilhouettes, prepareLabelings, silhouetteRows} from './silhouette.js';
 
 /** Cluster sizes for labels in [0, k). */
 export function clusterSizes(labels: ArrayLike<number>, k: number): Int32Array {
@@ -106,77 +107,12 @@ export function daviesBouldin(x: Matrix, labels: ArrayLike<number>): number {
 
 /**
  * Mean silhouette (euclidean, scikit-learn's `silhouette_score`) for several labelings of the same
- * rows at once: each pairwise distance is computed once and summed per cluster for every
- * labeling, which makes a k sweep cost little more than one silhouette. Every row adds its
- * distances in ascending row order, as scikit-learn does. Singleton clusters score 0.
+ * rows at once: each block of rows computes its distances once and sums them per cluster for
+ * every labeling, which makes a k sweep cost little more than one silhouette.
  */
 export function silhouettes(x: Matrix, labelings: readonly ArrayLike<number>[]): number[] {
-  const n = x.rows;
-  const d = x.cols;
-  const data = x.data;
-  const m = labelings.length;
-  const ks = labelings.map((labels) => labelCount(labels, n));
-  const base = new Int32Array(m);
-  let width = 0;
-  ks.forEach((k, l) => {
-    base[l] = width;
-    width += k;
-  });
-  // col[j * m + l]: the slot of row j's cluster under labeling l in a row of per-cluster sums.
-  const col = new Int32Array(n * m);
-  const sizes = new Float64Array(width);
-  labelings.forEach((labels, l) => {
-    for (let j = 0; j < n; j++) {
-      const slot = (base[l] as number) + (labels[j] as number);
-      col[j * m + l] = slot;
-      sizes[slot] = (sizes[slot] as number) + 1;
-    }
-  });
-  // Pairs are visited once (j > i): row j's sums over rows before it wait in `pending`, filled
-  // in ascending order by the earlier rows, so each row's sums still run in ascending order.
-  const pending = new Float64Array(n * width);
-  const sums = new Float64Array(width);
-  const totals = new Array<number>(m).fill(0);
-  for (let i = 0; i < n; i++) {
-    sums.set(pending.subarray(i * width, (i + 1) * width));
-    const iBase = i * d;
-    const ci = i * m;
-    for (let j = i + 1; j < n; j++) {
-      let sq = 0;
-      const jBase = j * d;
-      for (let t = 0; t < d; t++) {
-        const diff = (data[iBase + t] as number) - (data[jBase + t] as number);
-        sq += diff * diff;
-      }
-      const dist = Math.sqrt(sq);
-      const cj = j * m;
-      for (let l = 0; l < m; l++) {
-        const slot = col[cj + l] as number;
-        sums[slot] = (sums[slot] as number) + dist;
-      }
-      const row = j * width;
-      for (let l = 0; l < m; l++) {
-        const slot = row + (col[ci + l] as number);
-        pending[slot] = (pending[slot] as number) + dist;
-      }
-    }
-    for (let l = 0; l < m; l++) {
-      const own = col[i * m + l] as number;
-      const ownSize = sizes[own] as number;
-      if (ownSize <= 1) continue;
-      const a = (sums[own] as number) / (ownSize - 1);
-      let b = Infinity;
-      const end = (base[l] as number) + (ks[l] as number);
-      for (let slot = base[l] as number; slot < end; slot++) {
-        if (slot === own || sizes[slot] === 0) continue;
-        const mean = (sums[slot] as number) / (sizes[slot] as number);
-        if (mean < b) b = mean;
-      }
-      const denom = Math.max(a, b);
-      totals[l] = (totals[l] as number) + (denom === 0 ? 0 : (b - a) / denom);
-    }
-  }
-  return totals.map((total) => total / n);
+  const prepared = prepareLabelings(labelings, x.rows);
+  return meanSilhouettes(silhouetteRows(x, prepared, 0, x.rows), prepared.count, x.rows);
 }
 
 /** Mean silhouette of one labeling. */

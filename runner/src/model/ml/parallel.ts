@@ -1,20 +1,22 @@
 import {existsSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {Worker} from 'node:worker_threads';
-import {fitKMeans, type KMeansFit, type KMeansOptions} from './kmeans.js';
+import {bestOfRuns, fitKMeans, runSeeds, type KMeansFit, type KMeansOptions} from './kmeans.js';
 import type {Matrix} from './matrix.js';
 import {silhouettes} from './metrics.js';
+import {meanSilhouettes, prepareLabelings} from './silhouette.js';
 
 /** A unit of work for a sweep worker; each runs the ordinary single-threaded kernel. */
 export type SweepJob = {rows: number; cols: number; data: Float64Array} & (
-  {kind: 'kmeans'; options: KMeansOptions} | {kind: 'silhouettes'; labelings: Int32Array[]}
+  | {kind: 'kmeans'; options: KMeansOptions; seed: number}
+  | {kind: 'silhouettes'; labelings: Int32Array[]; from: number; to: number}
 );
 
 export type SweepTask = SweepJob & {id: number};
 
 export type SweepReply =
   | {id: number; kind: 'kmeans'; fit: KMeansFit}
-  | {id: number; kind: 'silhouettes'; values: number[]};
+  | {id: number; kind: 'silhouettes'; values: Float64Array};
 
 const WORKER = new URL('./sweep-worker.js', import.meta.url);
 
@@ -54,40 +56,68 @@ export async function sweep(
   }
   const pool = new SweepPool(threads);
   try {
+    const shared = shape(x);
+    // One task per seeded run, the largest k first so that no long run starts last; each k then
+    // keeps its best run in seed order, as fitKMeans does.
+    const order = optionsList
+      .map((options, i) => ({options, i}))
+      .sort((a, b) => b.options.k - a.options.k || a.i - b.i);
     let done = 0;
-    const fits = await Promise.all(
-      optionsList.map(async (options) => {
-        const reply = await pool.run({kind: 'kmeans', options, ...shape(x)});
+    const fits = new Array<KMeansFit>(optionsList.length);
+    await Promise.all(
+      order.map(async ({options, i}) => {
+        const seeds = runSeeds(options);
+        const replies = await Promise.all(
+          seeds.map((seed) => pool.run({kind: 'kmeans', options, seed, ...shared})),
+        );
+        fits[i] = bestOfRuns(
+          replies.map((reply) => {
+            if (reply.kind !== 'kmeans') throw new Error('unexpected sweep reply');
+            return reply.fit;
+          }),
+        );
         onProgress(++done, total);
-        if (reply.kind !== 'kmeans') throw new Error('unexpected sweep reply');
-        return reply.fit;
       }),
     );
     const input = silhouetteInput(fits.map((f) => f.labels));
-    // Each labeling's silhouette is computed whole by one thread: split the labelings.
-    const groups = splitEvenly(input.labelings, threads);
+    // Every thread takes a range of rows under all labelings; the per-row values are summed here
+    // in row order, so the means do not depend on the split.
+    const n = input.x.rows;
+    const m = input.labelings.length;
+    prepareLabelings(input.labelings, n); // refuses bad labelings before any thread starts
+    const ranges = splitRows(n, threads);
     const parts = await Promise.all(
-      groups.map(async (group) => {
-        if (group.length === 0) return [];
-        const reply = await pool.run({kind: 'silhouettes', labelings: group, ...shape(input.x)});
+      ranges.map(async ([from, to]) => {
+        const task = {kind: 'silhouettes', labelings: input.labelings, from, to} as const;
+        const reply = await pool.run({...task, ...(input.x === x ? shared : shape(input.x))});
         if (reply.kind !== 'silhouettes') throw new Error('unexpected sweep reply');
         return reply.values;
       }),
     );
-    return {fits, silhouettes: parts.flat()};
+    const values = new Float64Array(m * n);
+    parts.forEach((part, p) => {
+      const [from, to] = ranges[p] as [number, number];
+      for (let l = 0; l < m; l++)
+        values.set(part.subarray(l * (to - from), (l + 1) * (to - from)), l * n + from);
+    });
+    return {fits, silhouettes: meanSilhouettes(values, m, n)};
   } finally {
     await pool.close();
   }
 }
 
+/** The matrix in shared memory, so that tasks pass it to the threads without a copy each. */
 function shape(x: Matrix): {rows: number; cols: number; data: Float64Array} {
-  return {rows: x.rows, cols: x.cols, data: x.data};
+  const data = new Float64Array(new SharedArrayBuffer(x.data.byteLength));
+  data.set(x.data);
+  return {rows: x.rows, cols: x.cols, data};
 }
 
-function splitEvenly<T>(items: readonly T[], parts: number): T[][] {
-  const out: T[][] = [];
-  const size = Math.ceil(items.length / parts);
-  for (let i = 0; i < parts; i++) out.push(items.slice(i * size, (i + 1) * size));
+/** [from, to) row ranges of near-equal size, one per thread (none empty). */
+function splitRows(n: number, parts: number): [number, number][] {
+  const out: [number, number][] = [];
+  const size = Math.ceil(n / parts);
+  for (let from = 0; from < n; from += size) out.push([from, Math.min(n, from + size)]);
   return out;
 }
 
