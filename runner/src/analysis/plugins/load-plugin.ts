@@ -6,6 +6,7 @@ import type {ResolvedPlugin} from '../plan.js';
 import {didYouMean} from '../../diagnostics/suggest.js';
 import {AnalysisInputs} from '../analysis-inputs.js';
 import {hashPluginFiles} from './code-hash.js';
+import {importedFilesOutside} from './module-graph.js';
 
 /** Where built-in plugins live and the version that goes into their code hash. */
 export interface PluginEnvironment {
@@ -168,7 +169,14 @@ export async function loadPlugin(
   if (codeHash === undefined) {
     try {
       const {folder, files} = located;
-      codeHash = inputs.code(folder, files, extra, () => hashPluginFiles(folder, files, extra));
+      const own = inputs.code(folder, files, extra, () => hashPluginFiles(folder, files, extra));
+      // An installed package pins its dependencies; a local or built-in plugin may import
+      // helpers from outside its folder, which are its code too: hashed on top of its own.
+      const outside = located.source === 'package' ? [] : importedFilesOutside(folder, files);
+      codeHash =
+        outside.length === 0
+          ? own
+          : inputs.code(folder, outside, own, () => hashPluginFiles(folder, outside, own));
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
       return {
