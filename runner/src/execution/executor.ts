@@ -39,6 +39,11 @@ export interface ExecuteOptions {
   /** Limits commands and plugins running at once across such concurrent runs. */
   readonly slots?: Slots;
   /**
+   * Plugin workers shared by such concurrent runs, so that variants reuse warm processes; the
+   * caller closes it. Without it the run starts its own workers and stops them at its end.
+   */
+  readonly pool?: PluginPool;
+  /**
    * `repro --pull`: brings a fingerprint's run record and objects from the remote into the local
    * cache; true when the remote had it. Tried before running any stage.
    */
@@ -59,6 +64,8 @@ export interface FingerprintCoordinator {
 
 export interface Slots {
   acquire(): Promise<() => void>;
+  /** How many are held now, by every run sharing them. */
+  held(): number;
 }
 
 export interface ExecuteSummary {
@@ -86,7 +93,7 @@ class Run {
   /** Stages whose outputs changed (or would change, in a dry run) in this run. */
   readonly #changed = new Set<string>();
   readonly #selected: ReadonlySet<string>;
-  readonly #pool = new PluginPool();
+  readonly #pool: PluginPool;
   #stopStarting = false;
   #running = 0;
   #lockDirty = false;
@@ -96,6 +103,7 @@ class Run {
   constructor(options: ExecuteOptions) {
     this.#o = options;
     this.#selected = new Set(options.stages);
+    this.#pool = options.pool ?? new PluginPool();
   }
 
   async execute(): Promise<ExecuteSummary> {
@@ -118,7 +126,7 @@ class Run {
         await new PGraph(nodes, edges).run({concurrency: Math.max(1, jobs), continue: true});
       }
     } finally {
-      this.#pool.close();
+      if (!this.#o.pool) this.#pool.close();
     }
     if (!this.#o.dry) {
       await this.#lockWrite;
@@ -389,9 +397,11 @@ class Run {
     await mkdir(path.join(scratch, 'tmp'), {recursive: true});
     const pick = (kind: 'out' | 'metric' | 'plot'): string[] =>
       stage.outs.flatMap((out, i) => (out.kind === kind ? [temps[i] ?? ''] : []));
-    const threads = Math.max(1, Math.floor(availableParallelism() / Math.max(1, this.#running)));
-    // Half the machine's memory, shared by the stages running now.
-    const memoryMb = totalmem() / 1048576 / 2 / Math.max(1, this.#running);
+    // The cores and half the memory, shared by the stages running now (in every run sharing
+    // the slots).
+    const running = Math.max(1, this.#o.slots?.held() ?? this.#running);
+    const threads = Math.max(1, Math.floor(availableParallelism() / running));
+    const memoryMb = totalmem() / 1048576 / 2 / running;
     const failure = await this.#pool.run(
       {
         stage: stage.name,

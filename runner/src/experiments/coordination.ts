@@ -30,6 +30,7 @@ export function slots(size: number): Slots {
     else free++;
   };
   return {
+    held: () => size - free,
     acquire() {
       if (free > 0) {
         free--;

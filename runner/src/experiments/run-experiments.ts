@@ -9,6 +9,7 @@ import type {PipelinePlan} from '../analysis/plan.js';
 import type {Diagnostic} from '../diagnostics/diagnostic.js';
 import type {RunnerEvent} from '../events/event.js';
 import {execute} from '../execution/executor.js';
+import {PluginPool} from '../execution/plugin-pool.js';
 import {lockSnapshot, openWorkspaceState} from '../execution/workspace-state.js';
 import {fingerprintCoordinator, slots} from './coordination.js';
 import {experimentId, ExperimentStore, type ExperimentRecord} from './experiment-store.js';
@@ -53,6 +54,9 @@ export async function runExperiments(
   const store = new ExperimentStore(root);
   const coordinator = fingerprintCoordinator();
   const shared = slots(Math.max(1, options.jobs));
+  // One set of plugin workers for every variant: a variant's stage reuses a process that has
+  // already loaded the plugin (and compiled its kernels), instead of starting its own.
+  const pool = new PluginPool();
   const commit = await gitHead(root);
   const records = await Promise.all(
     options.variants.map(async (variant, index) => {
@@ -88,6 +92,7 @@ export async function runExperiments(
           emit: (event) => options.emit({...event, variant: index}),
           coordinator,
           slots: shared,
+          pool,
         });
         const lock = lockSnapshot(state.value, new Set(plan.stages.keys()));
         const params = trackedParams(plan);
@@ -112,7 +117,7 @@ export async function runExperiments(
         await rm(workspace, {recursive: true, force: true});
       }
     }),
-  );
+  ).finally(() => pool.close());
   return {ok: true, records};
 }
 
