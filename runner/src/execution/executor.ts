@@ -95,6 +95,7 @@ class Run {
   readonly #selected: ReadonlySet<string>;
   readonly #pool: PluginPool;
   #stopStarting = false;
+  #prewarmed = false;
   #running = 0;
   #lockDirty = false;
   #lastLockWrite = Date.now();
@@ -402,6 +403,15 @@ class Run {
     const running = Math.max(1, this.#o.slots?.held() ?? this.#running);
     const threads = Math.max(1, Math.floor(availableParallelism() / running));
     const memoryMb = totalmem() / 1048576 / 2 / running;
+    if (!this.#prewarmed) {
+      // The first plugin stage to run starts the workers its parallel successors will need,
+      // while it works (a run where nothing is out of date starts none).
+      this.#prewarmed = true;
+      this.#pool.prewarm(
+        Math.min(this.#o.jobs, pluginWidth(this.#o.plan, this.#selected)),
+        pluginModules(this.#o.plan, this.#selected),
+      );
+    }
     const failure = await this.#pool.run(
       {
         stage: stage.name,
@@ -566,4 +576,33 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
       {once: true},
     );
   });
+}
+
+/**
+ * The most plugin stages on one level of the graph (stages whose longest upstream path has the
+ * same length), a cheap stand-in for how many can run at once.
+ */
+function pluginWidth(plan: PipelinePlan, selected: ReadonlySet<string>): number {
+  const level = new Map<string, number>();
+  const perLevel = new Map<number, number>();
+  for (const name of plan.order) {
+    const stage = plan.stages.get(name);
+    if (!stage) continue;
+    let depth = 0;
+    for (const up of stage.upstream) depth = Math.max(depth, (level.get(up) ?? -1) + 1);
+    level.set(name, depth);
+    if (selected.has(name) && stage.command.type === 'plugin')
+      perLevel.set(depth, (perLevel.get(depth) ?? 0) + 1);
+  }
+  return Math.max(1, ...perLevel.values());
+}
+
+/** The distinct plugin modules of the selected stages, in plan order. */
+function pluginModules(plan: PipelinePlan, selected: ReadonlySet<string>): string[] {
+  const modules = new Set<string>();
+  for (const name of plan.order) {
+    const command = plan.stages.get(name)?.command;
+    if (selected.has(name) && command?.type === 'plugin') modules.add(command.plugin.modulePath);
+  }
+  return [...modules];
 }

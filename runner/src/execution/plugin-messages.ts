@@ -15,7 +15,9 @@ export interface PluginTask {
 
 export type ToWorker =
   | {readonly type: 'run'; readonly id: number; readonly task: PluginTask}
-  | {readonly type: 'abort'; readonly id: number};
+  | {readonly type: 'abort'; readonly id: number}
+  /** Load these plugin modules now, while idle, so their first task does not wait for them. */
+  | {readonly type: 'preload'; readonly modulePaths: readonly string[]};
 
 export type FromWorker =
   | {

@@ -96,6 +96,18 @@ export class PluginPool {
     return outcome;
   }
 
+  /**
+   * Starts idle workers until there are `count`, loading the given plugin modules, so that
+   * stages which will run side by side do not each wait for a process to start.
+   */
+  prewarm(count: number, modulePaths: readonly string[]): void {
+    while (this.#all.size < count) {
+      const worker = this.#spawn();
+      worker.child.send({type: 'preload', modulePaths} satisfies ToWorker);
+      this.#idle.push(worker);
+    }
+  }
+
   /** Stops every worker; call when the run ends. */
   close(): void {
     for (const worker of this.#all) {

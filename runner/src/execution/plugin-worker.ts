@@ -16,7 +16,7 @@ const aborts = new Map<number, AbortController>();
 const PROGRESS_INTERVAL_MS = 100;
 
 async function loadPlugin(modulePath: string): Promise<PluginDefinition<unknown>> {
-  const module = (await import(pathToFileURL(modulePath).href)) as {default?: unknown};
+  const module = await importModule(modulePath);
   if (!isPluginDefinition(module.default)) {
     throw new Error(`${modulePath} does not default-export a definePlugin(...) value.`);
   }
@@ -55,6 +55,25 @@ async function run(id: number, task: Extract<ToWorker, {type: 'run'}>['task']): 
   }
 }
 
+const modules = new Map<string, Promise<{default?: unknown}>>();
+
+function importModule(modulePath: string): Promise<{default?: unknown}> {
+  let module = modules.get(modulePath);
+  if (!module) {
+    module = import(pathToFileURL(modulePath).href) as Promise<{default?: unknown}>;
+    modules.set(modulePath, module);
+  }
+  return module;
+}
+
+/** One module after the other, so a task that arrives meanwhile shares the core with one. */
+async function preload(modulePaths: readonly string[]): Promise<void> {
+  for (const modulePath of modulePaths) {
+    // A module that fails to load reports it when a task runs it.
+    await importModule(modulePath).catch(() => undefined);
+  }
+}
+
 function describe(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
   return String(error);
@@ -62,6 +81,7 @@ function describe(error: unknown): string {
 
 process.on('message', (message: ToWorker) => {
   if (message.type === 'run') void run(message.id, message.task);
+  else if (message.type === 'preload') void preload(message.modulePaths);
   else aborts.get(message.id)?.abort();
 });
 process.on('disconnect', () => process.exit(0));
