@@ -217,4 +217,18 @@ describe('download: sample generator', () => {
     expect(dates[0]! >= '2010-12-01').toBe(true);
     expect(dates.reduce((m, d) => (d > m ? d : m)) < '2011-12-10').toBe(true);
   });
+
+  it("at the default size, spans the real data's 38 countries with a UK majority of customers", async () => {
+    const out = join(dir, 'sample-default.parquet');
+    await runStage(download, {params: {url: 'sample:', sampleRows: 40000, seed: 7}, outs: [out]});
+    const countryOf = new Map<unknown, unknown>();
+    for (const r of await readParquet(out)) {
+      if (r['CustomerID'] !== null) countryOf.set(r['CustomerID'], r['Country']);
+    }
+    const countries = [...countryOf.values()];
+    expect(new Set(countries).size).toBe(38);
+    const uk = countries.filter((c) => c === 'United Kingdom').length / countries.length;
+    expect(uk).toBeGreaterThan(0.8);
+    expect(uk).toBeLessThan(0.95);
+  });
 });

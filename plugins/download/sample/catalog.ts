@@ -41,10 +41,26 @@ export const COUNTRIES = [
   'Saudi Arabia',
   'Hong Kong',
 ];
-/** Customer weights per country (the UK about 90% of customers, like the real data). */
-export const COUNTRY_WEIGHTS = cumulative(
-  COUNTRIES.map((_, i) => (i === 0 ? 3950 : Math.max(1, Math.round(95 / (i * 0.9))))),
-);
+/**
+ * Share of customers outside the UK: a little above the real data's 10%, so that a sample of a few
+ * hundred customers reaches every country. Abroad, countries follow the real data's long tail.
+ */
+const ABROAD_SHARE = 0.13;
+const ABROAD_WEIGHTS = cumulative(COUNTRIES.slice(1).map((_, i) => 95 / ((i + 1) * 0.9)));
+
+/**
+ * Draws customers' countries (indices into COUNTRIES): the UK for most, and abroad first each
+ * other country once (in a seeded order), then by the real data's weights, so that even the
+ * default sample's few hundred customers span nearly all 38 countries, as the real data does.
+ */
+export function customerCountries(random: Prng): () => number {
+  const unseen = COUNTRIES.slice(1).map((_, i) => i + 1);
+  return () => {
+    if (!random.chance(ABROAD_SHARE)) return 0;
+    if (unseen.length > 0) return unseen.splice(random.int(0, unseen.length - 1), 1)[0] as number;
+    return 1 + random.weighted(ABROAD_WEIGHTS);
+  };
+}
 
 /** One sellable line: a product, or a service line the cleaning removes. */
 export interface CatalogItem {

@@ -7,7 +7,7 @@ import {ByteCsvWriter} from '../byte-csv-writer.js';
 import {csvQuote, typedCsvToParquet} from '../typed-csv.js';
 import {
   COUNTRIES,
-  COUNTRY_WEIGHTS,
+  customerCountries,
   DISCOUNT,
   DOTCOM,
   HIGH_RESOLUTION_IMAGE,
@@ -174,11 +174,12 @@ export function generateSampleCsv(
     invoice.lineCount = lines.length - invoice.lineStart;
   };
 
+  const nextCountry = customerCountries(random);
   while (lines.length < rows * CUSTOMER_SHARE) {
     const profile = PROFILES[random.weighted(PROFILE_WEIGHTS)] as Profile;
     const customer = customerId;
     customerId += random.int(1, 2);
-    const country = random.weighted(COUNTRY_WEIGHTS);
+    const country = nextCountry();
     const favouriteHour = random.int(8, 16);
     const favouriteDay = random.pick([0, 1, 2, 3, 4, 6]); // Monday = 0; the shop shuts on Saturdays
     const favourites = Array.from({length: random.int(8, 40)}, () => random.weighted(popularity));
