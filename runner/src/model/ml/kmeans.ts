@@ -1,4 +1,5 @@
 import {nearestCentroid, squaredDistance} from '../kernels.js';
+import {distanceKernel, type DistanceKernel} from './distance-kernel.js';
 import {columnVariances, type Matrix} from './matrix.js';
 import {Random} from './random.js';
 
@@ -61,13 +62,14 @@ export function bestOfRuns(runs: readonly KMeansFit[]): KMeansFit {
 export function kMeansPlusPlus(x: Matrix, k: number, rng: Random): Float64Array {
   const {rows: n, cols: d, data} = x;
   const centers = new Float64Array(k * d);
+  const distance = distanceKernel(d);
   const trials = 2 + Math.floor(Math.log(k));
   const first = rng.int(n);
   centers.set(data.subarray(first * d, first * d + d), 0);
   let closest = new Float64Array(n);
   let potential = 0;
   for (let i = 0; i < n; i++) {
-    closest[i] = squaredDistance(data, i * d, centers, 0, d);
+    closest[i] = distance(data, i * d, centers, 0);
     potential += closest[i] as number;
   }
   const cumulative = new Float64Array(n);
@@ -85,7 +87,7 @@ export function kMeansPlusPlus(x: Matrix, k: number, rng: Random): Float64Array 
       const id = Math.min(searchLeft(cumulative, rng.float() * potential), n - 1);
       let pot = 0;
       for (let i = 0; i < n; i++) {
-        const dist = Math.min(closest[i] as number, squaredDistance(data, i * d, data, id * d, d));
+        const dist = Math.min(closest[i] as number, distance(data, i * d, data, id * d));
         candidate[i] = dist;
         pot += dist;
       }
@@ -135,13 +137,14 @@ function lloyd(x: Matrix, initial: Float64Array, maxIter: number, tol: number): 
   const half = new Float64Array(k);
   const moved = new Float64Array(k);
   const dist = new Float64Array(1);
+  const distance = distanceKernel(d);
   let iterations = 0;
   for (let it = 0; it < maxIter; it++) {
     iterations = it + 1;
     let changed = false;
     if (it === 0) {
       for (let i = 0; i < n; i++) {
-        scan(data, i, d, centers, k, labels, upper, lower);
+        scan(data, i, d, centers, k, labels, upper, lower, distance);
         const base = (labels[i] as number) * d;
         counts[labels[i] as number]! += 1;
         for (let j = 0; j < d; j++) sums[base + j]! += data[i * d + j] as number;
@@ -161,9 +164,9 @@ function lloyd(x: Matrix, initial: Float64Array, maxIter: number, tol: number): 
         // A relative margin keeps rounding in the bounds from skipping a true near-tie.
         const m = Math.max(half[a] as number, lower[i] as number) * (1 - 1e-12);
         if ((upper[i] as number) <= m) continue;
-        upper[i] = Math.sqrt(squaredDistance(data, i * d, centers, a * d, d));
+        upper[i] = Math.sqrt(distance(data, i * d, centers, a * d));
         if ((upper[i] as number) <= m) continue;
-        if (scan(data, i, d, centers, k, labels, upper, lower)) {
+        if (scan(data, i, d, centers, k, labels, upper, lower, distance)) {
           changed = true;
           moveRow(data, i, d, a, labels[i] as number, sums, counts);
         }
@@ -254,47 +257,14 @@ function scan(
   labels: Int32Array,
   upper: Float64Array,
   lower: Float64Array,
+  distance: DistanceKernel,
 ): boolean {
   const iBase = i * d;
   let best = 0;
   let bestDist = Infinity;
   let second = Infinity;
-  // Two centres per pass over the row: one read of each value feeds two independent sums.
-  let c = 0;
-  for (; c + 1 < k; c += 2) {
-    const aBase = c * d;
-    const bBase = aBase + d;
-    let va = 0;
-    let vb = 0;
-    for (let t = 0; t < d; t++) {
-      const v = data[iBase + t] as number;
-      const ea = v - (centers[aBase + t] as number);
-      const eb = v - (centers[bBase + t] as number);
-      va += ea * ea;
-      vb += eb * eb;
-    }
-    if (va < bestDist) {
-      second = bestDist;
-      bestDist = va;
-      best = c;
-    } else if (va < second) {
-      second = va;
-    }
-    if (vb < bestDist) {
-      second = bestDist;
-      bestDist = vb;
-      best = c + 1;
-    } else if (vb < second) {
-      second = vb;
-    }
-  }
-  if (c < k) {
-    const cBase = c * d;
-    let v = 0;
-    for (let t = 0; t < d; t++) {
-      const diff = (data[iBase + t] as number) - (centers[cBase + t] as number);
-      v += diff * diff;
-    }
+  for (let c = 0; c < k; c++) {
+    const v = distance(data, iBase, centers, c * d);
     if (v < bestDist) {
       second = bestDist;
       bestDist = v;
