@@ -1,10 +1,13 @@
-import {Ajv} from 'ajv';
-import schema from '../../../schemas/model.schema.json' with {type: 'json'};
 import {ModelFormatError} from './errors.js';
+import {validateModelSchema} from './model-validator.generated.js';
 import {stableStringify} from './stable-json.js';
 import type {SegmentationModel} from './types.js';
 
-let validator: ReturnType<Ajv['compile']> | undefined;
+/** ajv's standalone validator, precompiled from schemas/model.schema.json. */
+type Validator = ((data: unknown) => boolean) & {
+  errors?: readonly {instancePath: string; message?: string}[] | null;
+};
+const validator = validateModelSchema as Validator;
 
 /** model.json text: sorted keys, shortest round-trip numbers, trailing newline. */
 export function serializeModel(model: SegmentationModel): string {
@@ -27,7 +30,6 @@ export function parseModel(text: string, source = 'model.json'): SegmentationMod
 
 /** Checks a parsed value against schemas/model.schema.json and the shapes the vectors imply. */
 export function validateModel(value: unknown, source = 'model.json'): SegmentationModel {
-  validator ??= new Ajv({allErrors: true, strict: false}).compile(schema);
   if (!validator(value)) {
     const problems = (validator.errors ?? []).map(
       (e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`,

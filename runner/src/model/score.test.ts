@@ -136,4 +136,16 @@ describe('model.json', () => {
     expect(() => parseModel('{"schema": 2}')).toThrow(/does not match/);
     expect(() => parseModel('{')).toThrow(/not valid JSON/);
   });
+
+  it('refuses an empty feature name (a string length check of the precompiled schema)', () => {
+    const bad = {...tinyModel(), features: ['', 'b']};
+    try {
+      parseModel(JSON.stringify(bad));
+      expect.unreachable('an empty feature name was accepted');
+    } catch (error) {
+      expect((error as {problems: string[]}).problems).toContain(
+        '/features/0 must NOT have fewer than 1 characters',
+      );
+    }
+  });
 });
