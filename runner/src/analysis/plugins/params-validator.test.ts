@@ -1,4 +1,4 @@
-import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, describe, expect, test} from 'vitest';
@@ -55,6 +55,25 @@ describe('cached params validators', () => {
     expect(await validatePluginParams('p', s, {name: 'abc'}, undefined, span, dir)).toEqual([]);
     expect(readFileSync(file, 'utf8')).toContain('export');
   });
+
+  const dist = new URL('../../../../dist/', import.meta.url);
+  test.skipIf(!existsSync(new URL('plugins/', dist)))(
+    'the build ships a validator for every built-in plugin (npm run build)',
+    async () => {
+      const builtins = new URL('plugins/', dist);
+      const names = readdirSync(builtins).filter((n) =>
+        existsSync(new URL(`${n}/index.js`, builtins)),
+      );
+      expect(names).toContain('train');
+      for (const name of names) {
+        const plugin = (await import(new URL(`${name}/index.js`, builtins).href)) as {
+          default: {params: Record<string, unknown>};
+        };
+        const shipped = new URL(`validators/${cacheKey(plugin.default.params)}.mjs`, dist);
+        expect(existsSync(shipped), `${name}'s shipped validator`).toBe(true);
+      }
+    },
+  );
 });
 
 const messages = (problems: Awaited<ReturnType<typeof validatePluginParams>>) =>

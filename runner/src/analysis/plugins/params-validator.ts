@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto';
 import {existsSync, mkdirSync, renameSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import path from 'node:path';
-import {pathToFileURL} from 'node:url';
+import {fileURLToPath, pathToFileURL} from 'node:url';
 import type {Ajv as AjvInstance, ErrorObject} from 'ajv';
 import type {JsonSchema} from '../../plugin-api/define-plugin.js';
 
@@ -63,10 +63,19 @@ interface Entry {
   readonly compiled: boolean;
 }
 
-async function load(schema: JsonSchema, file: string | undefined): Promise<Entry> {
-  if (file !== undefined && existsSync(file)) {
+/**
+ * Validators of the built-in plugins' params, written at build time (`npm run build`) by
+ * ship-validators.ts, so that even a project's first run compiles no schema.
+ */
+export const SHIPPED_VALIDATORS = fileURLToPath(
+  new URL('../../../../validators/', import.meta.url),
+);
+
+async function load(schema: JsonSchema, key: string, file: string | undefined): Promise<Entry> {
+  for (const candidate of [path.join(SHIPPED_VALIDATORS, `${key}.mjs`), file]) {
+    if (candidate === undefined || !existsSync(candidate)) continue;
     try {
-      const module = (await import(pathToFileURL(file).href)) as {default?: unknown};
+      const module = (await import(pathToFileURL(candidate).href)) as {default?: unknown};
       if (typeof module.default === 'function') {
         return {validate: module.default as ParamsValidator, compiled: false};
       }
@@ -85,17 +94,29 @@ async function load(schema: JsonSchema, file: string | undefined): Promise<Entry
 /** Writes ajv's standalone code of a validator it compiled; failures only cost time later. */
 async function store(validate: ParamsValidator, file: string): Promise<void> {
   try {
-    const instance = await getAjv();
-    const {default: standalone} = await import('ajv/dist/standalone/index.js');
-    const generate = standalone as unknown as typeof standalone.default;
-    const code = toEsm(generate(instance, validate as Parameters<typeof generate>[1]));
-    mkdirSync(path.dirname(file), {recursive: true});
-    const temp = `${file}.${process.pid}.tmp`;
-    writeFileSync(temp, code);
-    renameSync(temp, file);
+    await writeStandalone(validate, file);
   } catch {
     // The cache only saves time; validation already works without it.
   }
+}
+
+async function writeStandalone(validate: ParamsValidator, file: string): Promise<void> {
+  const instance = await getAjv();
+  const {default: standalone} = await import('ajv/dist/standalone/index.js');
+  const generate = standalone as unknown as typeof standalone.default;
+  const code = toEsm(generate(instance, validate as Parameters<typeof generate>[1]));
+  mkdirSync(path.dirname(file), {recursive: true});
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, code);
+  renameSync(temp, file);
+}
+
+/** Compiles a params schema and writes its standalone validator into `dir`, named by its key. */
+export async function shipValidator(schema: JsonSchema, dir: string): Promise<string> {
+  const instance = await getAjv();
+  const file = path.join(dir, `${cacheKey(schema)}.mjs`);
+  await writeStandalone(instance.compile(schema), file);
+  return file;
 }
 
 const stored = new Set<string>();
@@ -122,7 +143,7 @@ export async function paramsValidator(
   const memoryKey = `${key}\0${file === undefined ? 'compiled' : 'cached'}`;
   let entry = memory.get(memoryKey);
   if (!entry) {
-    entry = load(schema, file);
+    entry = load(schema, key, file);
     memory.set(memoryKey, entry);
   }
   const {validate, compiled} = await entry;
