@@ -66,12 +66,17 @@ function importModule(modulePath: string): Promise<{default?: unknown}> {
   return module;
 }
 
-/** One module after the other, so a task that arrives meanwhile shares the core with one. */
+/**
+ * One module after the other, so a task that arrives meanwhile shares the core with one. Plugins
+ * load their heavy libraries lazily, so DuckDB, which `ctx.duckdb()` opens for the data stages
+ * and which takes longer to load than most stages take to run, is loaded here too.
+ */
 async function preload(modulePaths: readonly string[]): Promise<void> {
   for (const modulePath of modulePaths) {
     // A module that fails to load reports it when a task runs it.
     await importModule(modulePath).catch(() => undefined);
   }
+  await import('@duckdb/node-api').catch(() => undefined);
 }
 
 function describe(error: unknown): string {
