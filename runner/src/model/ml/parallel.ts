@@ -4,6 +4,7 @@ import {Worker} from 'node:worker_threads';
 import {bestOfRuns, fitKMeans, runSeeds, type KMeansFit, type KMeansOptions} from './kmeans.js';
 import type {Matrix} from './matrix.js';
 import {silhouettes} from './metrics.js';
+import {runSweepTask} from './sweep-task.js';
 import {meanSilhouettes, prepareLabelings} from './silhouette.js';
 
 /** A unit of work for a sweep worker; each runs the ordinary single-threaded kernel. */
@@ -123,21 +124,28 @@ function splitRows(n: number, parts: number): [number, number][] {
 
 type Pending = {resolve: (reply: SweepReply) => void; reject: (error: Error) => void};
 
-/** A few workers taking tasks from one queue (longest k-means fits do not block the rest). */
+/** Where a task runs: a worker thread, or this thread (which would otherwise only wait). */
+type Runner = Worker | 'this-thread';
+
+/**
+ * `size` runners taking tasks from one queue (the longest k-means fits do not block the rest):
+ * this thread and size - 1 worker threads. This thread's compiled kernels are often warm
+ * already (train fits k-means in the same process), while a new thread starts them cold.
+ */
 class SweepPool {
-  private readonly idle: Worker[] = [];
-  private readonly all: Worker[] = [];
+  private readonly idle: Runner[] = ['this-thread'];
+  private readonly workers: Worker[] = [];
   private readonly queue: SweepTask[] = [];
   private readonly pending = new Map<number, Pending>();
-  private readonly busy = new Map<Worker, number>();
+  private readonly busy = new Map<Runner, number>();
   private nextId = 0;
 
   constructor(size: number) {
-    for (let i = 0; i < size; i++) {
+    for (let i = 1; i < size; i++) {
       const worker = new Worker(WORKER);
       worker.on('message', (reply: SweepReply) => this.settle(worker, reply));
       worker.on('error', (error) => this.fail(worker, error));
-      this.all.push(worker);
+      this.workers.push(worker);
       this.idle.push(worker);
     }
   }
@@ -153,30 +161,50 @@ class SweepPool {
 
   private pump(): void {
     while (this.idle.length > 0 && this.queue.length > 0) {
-      const worker = this.idle.pop() as Worker;
+      const runner = this.idle.pop() as Runner;
       const task = this.queue.shift() as SweepTask;
-      this.busy.set(worker, task.id);
-      worker.postMessage(task);
+      this.busy.set(runner, task.id);
+      if (runner !== 'this-thread') {
+        runner.postMessage(task);
+        continue;
+      }
+      // Later, once the worker threads have their tasks: this one blocks the thread while it works.
+      setImmediate(() => {
+        let reply: SweepReply;
+        try {
+          reply = runSweepTask(task);
+        } catch (error) {
+          this.fail(runner, error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
+        this.settle(runner, reply);
+      });
     }
   }
 
-  private settle(worker: Worker, reply: SweepReply): void {
-    this.busy.delete(worker);
-    this.idle.push(worker);
+  private settle(runner: Runner, reply: SweepReply): void {
+    this.busy.delete(runner);
+    this.idle.push(runner);
     this.pending.get(reply.id)?.resolve(reply);
     this.pending.delete(reply.id);
     this.pump();
   }
 
-  private fail(worker: Worker, error: Error): void {
-    const id = this.busy.get(worker);
+  private fail(runner: Runner, error: Error): void {
+    const id = this.busy.get(runner);
     if (id !== undefined) {
       this.pending.get(id)?.reject(error);
       this.pending.delete(id);
     }
+    // This thread survives its task's error and takes the next one.
+    if (runner === 'this-thread') {
+      this.busy.delete(runner);
+      this.idle.push(runner);
+      this.pump();
+    }
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.all.map((w) => w.terminate()));
+    await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

@@ -1,3 +1,4 @@
+import {blockDistanceKernel} from './distance-kernel.js';
 import type {Matrix} from './matrix.js';
 
 /** Rows whose distances are computed together: each point read serves all of them. */
@@ -100,7 +101,7 @@ export function silhouetteRows(
 
 /**
  * Distances of rows i0..i0+rows-1 to every row, into dist[b * n + j]. A full block reads each
- * other row once for its four distances (four independent sums, each in column order).
+ * other row once for its four distances, through a kernel unrolled for the column count.
  */
 function distanceBlock(
   data: Float64Array,
@@ -125,32 +126,7 @@ function distanceBlock(
     }
     return;
   }
-  const base0 = i0 * d;
-  const base1 = base0 + d;
-  const base2 = base1 + d;
-  const base3 = base2 + d;
-  for (let j = 0; j < n; j++) {
-    const jBase = j * d;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    for (let t = 0; t < d; t++) {
-      const v = data[jBase + t]!;
-      const e0 = data[base0 + t]! - v;
-      const e1 = data[base1 + t]! - v;
-      const e2 = data[base2 + t]! - v;
-      const e3 = data[base3 + t]! - v;
-      s0 += e0 * e0;
-      s1 += e1 * e1;
-      s2 += e2 * e2;
-      s3 += e3 * e3;
-    }
-    dist[j] = Math.sqrt(s0);
-    dist[n + j] = Math.sqrt(s1);
-    dist[2 * n + j] = Math.sqrt(s2);
-    dist[3 * n + j] = Math.sqrt(s3);
-  }
+  blockDistanceKernel(d)(data, n, i0, dist);
 }
 
 /**
