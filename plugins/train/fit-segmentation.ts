@@ -6,9 +6,9 @@ import {
   type CompiledScaler,
 } from '../../runner/src/model/kernels.js';
 import {fitIsolationForest} from '../../runner/src/model/ml/isolation-forest.js';
-import {fitKMeans, type KMeansFit} from '../../runner/src/model/ml/kmeans.js';
+import type {KMeansFit} from '../../runner/src/model/ml/kmeans.js';
 import {matrix, selectRows, type Matrix} from '../../runner/src/model/ml/matrix.js';
-import {sweep} from '../../runner/src/model/ml/parallel.js';
+import {fitKMeansMany, sweep} from '../../runner/src/model/ml/parallel.js';
 import {componentsForVariance, fitPca} from '../../runner/src/model/ml/pca.js';
 import type {
   ClusterProfile,
@@ -128,7 +128,8 @@ export async function fitSegmentation(
     });
     fit = fits[best] as KMeansFit;
   } else {
-    fit = fitKMeans(scores, {...settings, k: params.k});
+    // Through the sweep's threads: the fit is the same, and the threads are warm for evaluate.
+    [fit] = (await fitKMeansMany(scores, [{...settings, k: params.k}], threads)) as [KMeansFit];
   }
   const k = fit.centroids.length / nComponents;
   const centroids = relabelBySize(fit, k, nComponents);

@@ -30,6 +30,47 @@ export function workersAvailable(): boolean {
 }
 
 /**
+ * Fits k-means for each options, on up to `threads` threads: one task per seeded run, the
+ * largest k first so that no long run starts last; each k keeps its best run in seed order, as
+ * fitKMeans does, so the fits are bit-identical for any thread count.
+ */
+export async function fitKMeansMany(
+  x: Matrix,
+  optionsList: readonly KMeansOptions[],
+  threads: number,
+  onFit: () => void = () => undefined,
+): Promise<KMeansFit[]> {
+  if (threads <= 1 || !workersAvailable()) {
+    return optionsList.map((options) => {
+      const fit = fitKMeans(x, options);
+      onFit();
+      return fit;
+    });
+  }
+  const pool = sweepPool(threads);
+  const shared = sharedMatrix(x);
+  const order = optionsList
+    .map((options, i) => ({options, i}))
+    .sort((a, b) => b.options.k - a.options.k || a.i - b.i);
+  const fits = new Array<KMeansFit>(optionsList.length);
+  await Promise.all(
+    order.map(async ({options, i}) => {
+      const replies = await Promise.all(
+        runSeeds(options).map((seed) => pool.run({kind: 'kmeans', options, seed, ...shared})),
+      );
+      fits[i] = bestOfRuns(
+        replies.map((reply) => {
+          if (reply.kind !== 'kmeans') throw new Error('unexpected sweep reply');
+          return reply.fit;
+        }),
+      );
+      onFit();
+    }),
+  );
+  return fits;
+}
+
+/**
  * Fits k-means for each options (a k sweep) and the mean silhouettes of `labelings` plus every
  * fit's labels, on up to `threads` threads. Every task runs the same single-threaded kernel
  * whichever thread takes it, so the results are bit-identical for any thread count.
@@ -46,72 +87,65 @@ export async function sweep(
   onProgress: (done: number, total: number) => void = () => undefined,
 ): Promise<{fits: KMeansFit[]; silhouettes: number[]}> {
   const total = optionsList.length + 1;
+  let done = 0;
+  onProgress(0, total);
+  const fits = await fitKMeansMany(x, optionsList, threads, () => onProgress(++done, total));
+  const input = silhouetteInput(fits.map((f) => f.labels));
   if (threads <= 1 || !workersAvailable()) {
-    const fits = optionsList.map((options, i) => {
-      onProgress(i, total);
-      return fitKMeans(x, options);
-    });
-    onProgress(optionsList.length, total);
-    const input = silhouetteInput(fits.map((f) => f.labels));
     return {fits, silhouettes: silhouettes(input.x, input.labelings)};
   }
-  const pool = new SweepPool(threads);
-  try {
-    const shared = shape(x);
-    // One task per seeded run, the largest k first so that no long run starts last; each k then
-    // keeps its best run in seed order, as fitKMeans does.
-    const order = optionsList
-      .map((options, i) => ({options, i}))
-      .sort((a, b) => b.options.k - a.options.k || a.i - b.i);
-    let done = 0;
-    const fits = new Array<KMeansFit>(optionsList.length);
-    await Promise.all(
-      order.map(async ({options, i}) => {
-        const seeds = runSeeds(options);
-        const replies = await Promise.all(
-          seeds.map((seed) => pool.run({kind: 'kmeans', options, seed, ...shared})),
-        );
-        fits[i] = bestOfRuns(
-          replies.map((reply) => {
-            if (reply.kind !== 'kmeans') throw new Error('unexpected sweep reply');
-            return reply.fit;
-          }),
-        );
-        onProgress(++done, total);
-      }),
-    );
-    const input = silhouetteInput(fits.map((f) => f.labels));
-    // Every thread takes a range of rows under all labelings; the per-row values are summed here
-    // in row order, so the means do not depend on the split.
-    const n = input.x.rows;
-    const m = input.labelings.length;
-    prepareLabelings(input.labelings, n); // refuses bad labelings before any thread starts
-    const ranges = splitRows(n, threads);
-    const parts = await Promise.all(
-      ranges.map(async ([from, to]) => {
-        const task = {kind: 'silhouettes', labelings: input.labelings, from, to} as const;
-        const reply = await pool.run({...task, ...(input.x === x ? shared : shape(input.x))});
-        if (reply.kind !== 'silhouettes') throw new Error('unexpected sweep reply');
-        return reply.values;
-      }),
-    );
-    const values = new Float64Array(m * n);
-    parts.forEach((part, p) => {
-      const [from, to] = ranges[p] as [number, number];
-      for (let l = 0; l < m; l++)
-        values.set(part.subarray(l * (to - from), (l + 1) * (to - from)), l * n + from);
-    });
-    return {fits, silhouettes: meanSilhouettes(values, m, n)};
-  } finally {
-    await pool.close();
-  }
+  // Every thread takes a range of rows under all labelings; the per-row values are summed here
+  // in row order, so the means do not depend on the split.
+  const pool = sweepPool(threads);
+  const n = input.x.rows;
+  const m = input.labelings.length;
+  prepareLabelings(input.labelings, n); // refuses bad labelings before any thread starts
+  const matrix = sharedMatrix(input.x);
+  const ranges = splitRows(n, threads);
+  const parts = await Promise.all(
+    ranges.map(async ([from, to]) => {
+      const task = {kind: 'silhouettes', labelings: input.labelings, from, to} as const;
+      const reply = await pool.run({...task, ...matrix});
+      if (reply.kind !== 'silhouettes') throw new Error('unexpected sweep reply');
+      return reply.values;
+    }),
+  );
+  const values = new Float64Array(m * n);
+  parts.forEach((part, p) => {
+    const [from, to] = ranges[p] as [number, number];
+    for (let l = 0; l < m; l++)
+      values.set(part.subarray(l * (to - from), (l + 1) * (to - from)), l * n + from);
+  });
+  return {fits, silhouettes: meanSilhouettes(values, m, n)};
 }
 
+const sharedCopies = new WeakMap<Matrix, {rows: number; cols: number; data: Float64Array}>();
+
 /** The matrix in shared memory, so that tasks pass it to the threads without a copy each. */
-function shape(x: Matrix): {rows: number; cols: number; data: Float64Array} {
-  const data = new Float64Array(new SharedArrayBuffer(x.data.byteLength));
-  data.set(x.data);
-  return {rows: x.rows, cols: x.cols, data};
+function sharedMatrix(x: Matrix): {rows: number; cols: number; data: Float64Array} {
+  let copy = sharedCopies.get(x);
+  if (!copy) {
+    const data = new Float64Array(new SharedArrayBuffer(x.data.byteLength));
+    data.set(x.data);
+    copy = {rows: x.rows, cols: x.cols, data};
+    sharedCopies.set(x, copy);
+  }
+  return copy;
+}
+
+let pool: SweepPool | undefined;
+
+/**
+ * The process's sweep pool, kept between calls: its worker thread compiles the kernels once, so
+ * train's k-means (in the same plugin worker) leaves it warm for evaluate's sweep. Its threads
+ * do not keep the process alive.
+ */
+function sweepPool(size: number): SweepPool {
+  if (pool?.size !== size) {
+    void pool?.close();
+    pool = new SweepPool(size);
+  }
+  return pool;
 }
 
 /** [from, to) row ranges of near-equal size, one per thread (none empty). */
@@ -134,21 +168,14 @@ type Runner = Worker | 'this-thread';
  */
 class SweepPool {
   private readonly idle: Runner[] = ['this-thread'];
-  private readonly workers: Worker[] = [];
+  private readonly workers = new Set<Worker>();
   private readonly queue: SweepTask[] = [];
   private readonly pending = new Map<number, Pending>();
   private readonly busy = new Map<Runner, number>();
   private nextId = 0;
+  private closed = false;
 
-  constructor(size: number) {
-    for (let i = 1; i < size; i++) {
-      const worker = new Worker(WORKER);
-      worker.on('message', (reply: SweepReply) => this.settle(worker, reply));
-      worker.on('error', (error) => this.fail(worker, error));
-      this.workers.push(worker);
-      this.idle.push(worker);
-    }
-  }
+  constructor(readonly size: number) {}
 
   run(task: SweepJob): Promise<SweepReply> {
     const id = this.nextId++;
@@ -159,12 +186,28 @@ class SweepPool {
     });
   }
 
+  /** Starts the missing worker threads (at first use, and after one died). */
+  private staff(): void {
+    while (!this.closed && this.workers.size < this.size - 1) {
+      const worker = new Worker(WORKER);
+      worker.on('message', (reply: SweepReply) => this.settle(worker, reply));
+      worker.on('error', (error) => this.fail(worker, error));
+      worker.on('exit', () => this.fail(worker, new Error('a sweep thread stopped')));
+      // Idle, a thread must not keep the process alive; busy, it must (its reply is awaited).
+      worker.unref();
+      this.workers.add(worker);
+      this.idle.push(worker);
+    }
+  }
+
   private pump(): void {
+    this.staff();
     while (this.idle.length > 0 && this.queue.length > 0) {
       const runner = this.idle.pop() as Runner;
       const task = this.queue.shift() as SweepTask;
       this.busy.set(runner, task.id);
       if (runner !== 'this-thread') {
+        runner.ref();
         runner.postMessage(task);
         continue;
       }
@@ -184,27 +227,37 @@ class SweepPool {
 
   private settle(runner: Runner, reply: SweepReply): void {
     this.busy.delete(runner);
+    if (runner !== 'this-thread') runner.unref();
     this.idle.push(runner);
     this.pending.get(reply.id)?.resolve(reply);
     this.pending.delete(reply.id);
     this.pump();
   }
 
+  /** Fails the runner's task; a worker thread that failed is dropped (replaced at next use). */
   private fail(runner: Runner, error: Error): void {
     const id = this.busy.get(runner);
+    this.busy.delete(runner);
     if (id !== undefined) {
       this.pending.get(id)?.reject(error);
       this.pending.delete(id);
     }
-    // This thread survives its task's error and takes the next one.
+    const idle = this.idle.indexOf(runner);
+    if (idle >= 0) this.idle.splice(idle, 1);
     if (runner === 'this-thread') {
-      this.busy.delete(runner);
       this.idle.push(runner);
-      this.pump();
+    } else {
+      this.workers.delete(runner);
+      void runner.terminate();
     }
+    if (this.queue.length > 0) this.pump();
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.closed = true;
+    const workers = [...this.workers];
+    this.workers.clear();
+    this.idle.length = 0;
+    await Promise.all(workers.map((w) => w.terminate()));
   }
 }
