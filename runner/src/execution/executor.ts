@@ -12,6 +12,7 @@ import {lockEntryFor} from './lock-entry.js';
 import {writeLockCached} from './lock-snapshot-cache.js';
 import {commitOutput, OutGuard} from './out-guard.js';
 import {PluginPool} from './plugin-pool.js';
+import {pluginModules, pluginWidth} from './plugin-prewarm.js';
 import {runCommands} from './run-cmd.js';
 import {lockSnapshot, type WorkspaceState} from './workspace-state.js';
 
@@ -576,33 +577,4 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
       {once: true},
     );
   });
-}
-
-/**
- * The most plugin stages on one level of the graph (stages whose longest upstream path has the
- * same length), a cheap stand-in for how many can run at once.
- */
-function pluginWidth(plan: PipelinePlan, selected: ReadonlySet<string>): number {
-  const level = new Map<string, number>();
-  const perLevel = new Map<number, number>();
-  for (const name of plan.order) {
-    const stage = plan.stages.get(name);
-    if (!stage) continue;
-    let depth = 0;
-    for (const up of stage.upstream) depth = Math.max(depth, (level.get(up) ?? -1) + 1);
-    level.set(name, depth);
-    if (selected.has(name) && stage.command.type === 'plugin')
-      perLevel.set(depth, (perLevel.get(depth) ?? 0) + 1);
-  }
-  return Math.max(1, ...perLevel.values());
-}
-
-/** The distinct plugin modules of the selected stages, in plan order. */
-function pluginModules(plan: PipelinePlan, selected: ReadonlySet<string>): string[] {
-  const modules = new Set<string>();
-  for (const name of plan.order) {
-    const command = plan.stages.get(name)?.command;
-    if (selected.has(name) && command?.type === 'plugin') modules.add(command.plugin.modulePath);
-  }
-  return [...modules];
 }
