@@ -53,4 +53,19 @@ describe('k sweep', () => {
     expect(three).toEqual(one);
     expect(one.silhouettes).toHaveLength(4);
   });
+
+  it.skipIf(!hasBuild)(
+    'a failed task fails the sweep, and the pool still serves the next',
+    async () => {
+      const built = (await import(compiled.href)) as typeof ParallelModule;
+      const matrixModule = (await import(
+        new URL('./matrix.js', compiled).href
+      )) as typeof MatrixModule;
+      const x = matrixModule.fromRows(data);
+      const tooMany = [...options, {...settings, k: x.rows + 1}];
+      await expect(built.sweep(x, tooMany, [], 2)).rejects.toThrow(/k must be an integer/);
+      const again = await built.sweep(x, options, [], 2);
+      expect(again).toEqual(await built.sweep(x, options, [], 1));
+    },
+  );
 });

@@ -53,7 +53,7 @@ export async function fitKMeansMany(
     .map((options, i) => ({options, i}))
     .sort((a, b) => b.options.k - a.options.k || a.i - b.i);
   const fits = new Array<KMeansFit>(optionsList.length);
-  await Promise.all(
+  await pool.all(
     order.map(async ({options, i}) => {
       const replies = await Promise.all(
         runSeeds(options).map((seed) => pool.run({kind: 'kmeans', options, seed, ...shared})),
@@ -102,7 +102,7 @@ export async function sweep(
   prepareLabelings(input.labelings, n); // refuses bad labelings before any thread starts
   const matrix = sharedMatrix(input.x);
   const ranges = splitRows(n, threads);
-  const parts = await Promise.all(
+  const parts = await pool.all(
     ranges.map(async ([from, to]) => {
       const task = {kind: 'silhouettes', labelings: input.labelings, from, to} as const;
       const reply = await pool.run({...task, ...matrix});
@@ -184,6 +184,22 @@ class SweepPool {
       this.queue.push({...task, id});
       this.pump();
     });
+  }
+
+  /**
+   * Promise.all over tasks of this pool; when one fails, the tasks still queued are dropped, so
+   * that the pool, which outlives the call, does not spend its threads on abandoned work.
+   */
+  async all<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+    try {
+      return await Promise.all(promises);
+    } catch (error) {
+      for (const task of this.queue.splice(0)) {
+        this.pending.get(task.id)?.reject(new Error('dropped after another task failed'));
+        this.pending.delete(task.id);
+      }
+      throw error;
+    }
   }
 
   /** Starts the missing worker threads (at first use, and after one died). */
