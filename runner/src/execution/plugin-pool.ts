@@ -18,6 +18,8 @@ const WORKER_PATH = fileURLToPath(new URL('./plugin-worker.js', import.meta.url)
 interface Worker {
   readonly child: ChildProcess;
   busy: boolean;
+  /** Whether it has run a task (a worker started ahead may still be loading modules). */
+  ran: boolean;
   /** Output lines go to whoever runs a task on this worker now. */
   output: ((stream: 'stdout' | 'stderr', line: string) => void) | undefined;
 }
@@ -47,6 +49,7 @@ export class PluginPool {
     if (hooks.signal.aborted) return {kind: 'run-stopped'};
     const worker = this.#idle.pop() ?? this.#spawn();
     worker.busy = true;
+    worker.ran = true;
     worker.output = hooks.onOutput;
     const id = this.#nextId++;
     const outcome = await new Promise<Reason | undefined>((resolve) => {
@@ -123,9 +126,9 @@ export class PluginPool {
     for (const worker of this.#all) {
       if (worker.child.connected) worker.child.disconnect();
       if (worker.busy) worker.child.kill('SIGKILL');
-      // An idle worker exits by itself once disconnected (maybe after a preload it is still
-      // doing): the run need not wait for that.
-      setReferenced(worker, false);
+      // A worker that never ran a task may still be loading modules before it sees the
+      // disconnect: the run does not wait for it. The others exit at once and are waited for.
+      if (!worker.ran) setReferenced(worker, false);
     }
     this.#all.clear();
     this.#idle.length = 0;
@@ -153,7 +156,7 @@ function spawnWorker(): Worker {
     serialization: 'advanced',
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
-  const worker: Worker = {child, busy: false, output: undefined};
+  const worker: Worker = {child, busy: false, ran: false, output: undefined};
   for (const stream of ['stdout', 'stderr'] as const) {
     const input = child[stream];
     if (!input) continue;
