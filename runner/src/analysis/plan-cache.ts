@@ -45,6 +45,10 @@ interface PlanCacheRecord {
  */
 export async function analyzePipelineCached(
   options: AnalyzeOptions,
+  hooks: {
+    /** Called on a miss, before the analysis starts (work that may overlap the analysis). */
+    readonly onMiss?: () => void;
+  } = {},
 ): Promise<Result<PipelinePlan, readonly Diagnostic[]>> {
   const file = path.resolve(options.file);
   const header = cacheHeader(file, options);
@@ -56,6 +60,7 @@ export async function analyzePipelineCached(
     return {ok: true, value: cached.plan};
   }
 
+  hooks.onMiss?.();
   const {analyzePipelineIn} = await import('./analyze.js');
   const inputs = new AnalysisInputs();
   const environment: AnalyzeEnvironment = {

@@ -25,10 +25,15 @@ export async function loadPlan(
   cwd: string,
   file: string | undefined,
   set: readonly string[] | undefined,
+  hooks: {readonly onMiss?: (pipelineFile: string) => void} = {},
 ): Promise<PipelinePlan | undefined> {
   const target = pipelineFile(cwd, file);
   const {analyzePipelineCached} = await import('../analysis/plan-cache.js');
-  const result = await analyzePipelineCached({file: target, set: set ?? []});
+  const onMiss = hooks.onMiss;
+  const result = await analyzePipelineCached(
+    {file: target, set: set ?? []},
+    onMiss ? {onMiss: () => onMiss(target)} : {},
+  );
   if (result.ok) return result.value;
   const {formatDiagnostics} = await import('../diagnostics/printer.js');
   errOut(formatDiagnostics(result.error, {cwd, color: process.stderr.isTTY === true}));

@@ -19,7 +19,7 @@ import {jsonReporter} from '../../reporters/json-reporter.js';
 import {liveReporter} from '../../reporters/live-reporter.js';
 import {plainReporter} from '../../reporters/plain-reporter.js';
 import {intOption, parse, PIPELINE_OPTIONS} from '../args.js';
-import {loadPlan, pipelineFile} from '../load-plan.js';
+import {loadPlan} from '../load-plan.js';
 import {startWorkerForPluginStages} from '../early-worker.js';
 import {runnerLog} from '../runner-log.js';
 import {errOut, EXIT, out, UsageError} from '../output.js';
@@ -77,8 +77,13 @@ export async function repro(argv: readonly string[], cwd: string): Promise<numbe
     return EXIT.ok;
   }
   const jobs = intOption('repro', 'jobs', values.jobs, availableParallelism());
-  if (values.dry !== true) startWorkerForPluginStages(pipelineFile(cwd, values.file));
-  const plan = await loadPlan(cwd, values.file, values.set);
+  // A plan that must be analysed again says the pipeline changed: stages will likely run.
+  const plan = await loadPlan(
+    cwd,
+    values.file,
+    values.set,
+    values.dry === true ? {} : {onMiss: startWorkerForPluginStages},
+  );
   if (!plan) return EXIT.usage;
   const selection = selectStages(plan, {
     targets: positionals,
