@@ -5,6 +5,7 @@ import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import type {Ajv as AjvInstance, ErrorObject} from 'ajv';
 import type {JsonSchema} from '../../plugin-api/define-plugin.js';
+import {importRuntimeHelpers} from '../../schema/standalone-esm.js';
 
 /** A compiled params validator, as ajv (or its standalone code) makes it. */
 export interface ParamsValidator {
@@ -33,28 +34,10 @@ function getAjv(): Promise<AjvInstance> {
   return ajv;
 }
 
-/**
- * ajv's standalone code still `require`s its small runtime helpers; as an ES module it must
- * import them, by absolute URL so the cached file works wherever the project is.
- */
+/** Standalone code as an ES module importing ajv's helpers by absolute URL, valid anywhere. */
 function toEsm(code: string): string {
   const require = createRequire(import.meta.url);
-  const imports: string[] = [];
-  const body = code.replace(
-    /require\("(ajv\/dist\/runtime\/[a-z0-9]+)"\)/g,
-    (_, specifier: string) => {
-      const name = `runtime${imports.length}`;
-      const url = JSON.stringify(pathToFileURL(require.resolve(specifier)).href);
-      // The code reads `.default` of the CommonJS exports; loaders differ in what a default
-      // import of CommonJS gives (the exports object, or its `default`), so accept both.
-      imports.push(
-        `import * as ${name}Module from ${url};`,
-        `const ${name} = ${name}Module.default?.default ? ${name}Module.default : ${name}Module;`,
-      );
-      return name;
-    },
-  );
-  return `${imports.join('\n')}\n${body.replace(/^"use strict";/, '')}\n`;
+  return importRuntimeHelpers(code, (helper) => pathToFileURL(require.resolve(helper)).href);
 }
 
 interface Entry {
