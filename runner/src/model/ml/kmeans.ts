@@ -29,7 +29,15 @@ export interface KMeansFit {
  * the nearest centroids, and the best (lowest inertia, first on ties) of `nInit` seeded runs.
  */
 export function fitKMeans(x: Matrix, options: KMeansOptions): KMeansFit {
-  return bestOfRuns(runSeeds(options).map((seed) => fitKMeansRun(x, options, seed)));
+  const tolerance = kMeansTolerance(x, options);
+  return bestOfRuns(runSeeds(options).map((seed) => fitKMeansRun(x, options, seed, tolerance)));
+}
+
+/** The absolute tolerance of `options.tol`: relative to the mean column variance of `x`. */
+export function kMeansTolerance(x: Matrix, options: KMeansOptions): number {
+  let meanVariance = 0;
+  for (const v of columnVariances(x)) meanVariance += v;
+  return (meanVariance / x.cols) * options.tol;
 }
 
 /** The seeds of the `nInit` runs, all drawn from `options.seed`. */
@@ -38,16 +46,18 @@ export function runSeeds(options: KMeansOptions): number[] {
   return Array.from({length: options.nInit}, () => master.uint32());
 }
 
-/** One seeded run: k-means++ seeding, then Lloyd's iterations. */
-export function fitKMeansRun(x: Matrix, options: KMeansOptions, seed: number): KMeansFit {
+/** One seeded run: k-means++ seeding, then Lloyd's iterations (`tolerance` from kMeansTolerance). */
+export function fitKMeansRun(
+  x: Matrix,
+  options: KMeansOptions,
+  seed: number,
+  tolerance: number,
+): KMeansFit {
   const {k} = options;
   if (!Number.isInteger(k) || k < 1 || k > x.rows) {
     throw new RangeError(`k must be an integer in [1, ${x.rows}] (rows), got ${k}.`);
   }
-  let meanVariance = 0;
-  for (const v of columnVariances(x)) meanVariance += v;
-  const tol = (meanVariance / x.cols) * options.tol;
-  return lloyd(x, kMeansPlusPlus(x, k, new Random(seed)), options.maxIter, tol);
+  return lloyd(x, kMeansPlusPlus(x, k, new Random(seed)), options.maxIter, tolerance);
 }
 
 /** The run with the lowest inertia, the first one on ties (runs in seed order). */

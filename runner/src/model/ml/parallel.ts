@@ -1,7 +1,14 @@
 import {existsSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {Worker} from 'node:worker_threads';
-import {bestOfRuns, fitKMeans, runSeeds, type KMeansFit, type KMeansOptions} from './kmeans.js';
+import {
+  bestOfRuns,
+  fitKMeans,
+  kMeansTolerance,
+  runSeeds,
+  type KMeansFit,
+  type KMeansOptions,
+} from './kmeans.js';
 import type {Matrix} from './matrix.js';
 import {silhouettes} from './metrics.js';
 import {runSweepTask} from './sweep-task.js';
@@ -9,7 +16,7 @@ import {meanSilhouettes, prepareLabelings} from './silhouette.js';
 
 /** A unit of work for a sweep worker; each runs the ordinary single-threaded kernel. */
 export type SweepJob = {rows: number; cols: number; data: Float64Array} & (
-  | {kind: 'kmeans'; options: KMeansOptions; seed: number}
+  | {kind: 'kmeans'; options: KMeansOptions; seed: number; tolerance: number}
   | {kind: 'silhouettes'; labelings: Int32Array[]; from: number; to: number}
 );
 
@@ -55,8 +62,11 @@ export async function fitKMeansMany(
   const fits = new Array<KMeansFit>(optionsList.length);
   await pool.all(
     order.map(async ({options, i}) => {
+      const tolerance = kMeansTolerance(x, options);
       const replies = await Promise.all(
-        runSeeds(options).map((seed) => pool.run({kind: 'kmeans', options, seed, ...shared})),
+        runSeeds(options).map((seed) =>
+          pool.run({kind: 'kmeans', options, seed, tolerance, ...shared}),
+        ),
       );
       fits[i] = bestOfRuns(
         replies.map((reply) => {

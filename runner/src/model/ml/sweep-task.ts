@@ -7,7 +7,7 @@ import {prepareLabelings, silhouetteRows} from './silhouette.js';
 export function runSweepTask(task: SweepTask): SweepReply {
   const x = matrix(task.rows, task.cols, task.data);
   return task.kind === 'kmeans'
-    ? {id: task.id, kind: 'kmeans', fit: fitKMeansRun(x, task.options, task.seed)}
+    ? {id: task.id, kind: 'kmeans', fit: fitKMeansRun(x, task.options, task.seed, task.tolerance)}
     : {
         id: task.id,
         kind: 'silhouettes',
