@@ -55,15 +55,9 @@ async function run(id: number, task: Extract<ToWorker, {type: 'run'}>['task']): 
   }
 }
 
-const modules = new Map<string, Promise<{default?: unknown}>>();
-
+/** Node's module cache makes a second import of a preloaded module free. */
 function importModule(modulePath: string): Promise<{default?: unknown}> {
-  let module = modules.get(modulePath);
-  if (!module) {
-    module = import(pathToFileURL(modulePath).href) as Promise<{default?: unknown}>;
-    modules.set(modulePath, module);
-  }
-  return module;
+  return import(pathToFileURL(modulePath).href) as Promise<{default?: unknown}>;
 }
 
 /**
