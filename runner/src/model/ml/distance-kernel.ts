@@ -10,8 +10,8 @@ const kernels = new Map<number, DistanceKernel>();
 
 /**
  * The squared distance for exactly `d` columns, unrolled: the engine then keeps the sum in a
- * register without a loop counter or per-column bounds, about twice as fast as the loop in the
- * k-means and silhouette inner loops. The additions run in the same order as
+ * register without a loop counter or per-column bounds, about twice as fast as the loop in
+ * k-means' inner loops. The additions run in the same order as
  * `squaredDistance`, so both give the same bits.
  */
 export function distanceKernel(d: number): DistanceKernel {

@@ -1,13 +1,9 @@
 import {squaredDistance} from '../kernels.js';
+import {clusterSizes, labelCount} from './cluster-labels.js';
 import {columnMeans, type Matrix} from './matrix.js';
 import {meanSilhouettes, prepareLabelings, silhouetteRows} from './silhouette.js';
 
-/** Cluster sizes for labels in [0, k). */
-export function clusterSizes(labels: ArrayLike<number>, k: number): Int32Array {
-  const sizes = new Int32Array(k);
-  for (let i = 0; i < labels.length; i++) sizes[labels[i] as number]! += 1;
-  return sizes;
-}
+export {clusterSizes};
 
 /** Mean of each cluster's rows (flat, k rows of `cols`). */
 export function clusterMeans(x: Matrix, labels: ArrayLike<number>, k: number): Float64Array {
@@ -23,19 +19,6 @@ export function clusterMeans(x: Matrix, labels: ArrayLike<number>, k: number): F
     for (let j = 0; j < d; j++)
       sums[c * d + j] = (sums[c * d + j] as number) / (sizes[c] as number);
   return sums;
-}
-
-function labelCount(labels: ArrayLike<number>, n: number): number {
-  let k = 0;
-  for (let i = 0; i < labels.length; i++) k = Math.max(k, (labels[i] as number) + 1);
-  const sizes = clusterSizes(labels, k);
-  const used = sizes.filter((s) => s > 0).length;
-  if (used < 2 || used > n - 1) {
-    throw new RangeError(
-      `Cluster metrics need 2 <= clusters <= rows - 1, got ${used} clusters for ${n} rows.`,
-    );
-  }
-  return k;
 }
 
 /** Sum of squared distances of rows to the given centroids of their labels. */

@@ -1,4 +1,5 @@
 import {blockDistanceKernel} from './distance-kernel.js';
+import {labelCount} from './cluster-labels.js';
 import type {Matrix} from './matrix.js';
 
 /** Rows whose distances are computed together: each point read serves all of them. */
@@ -26,20 +27,10 @@ export function prepareLabelings(labelings: readonly ArrayLike<number>[], n: num
     const own = Int32Array.from(source);
     if (own.length !== n)
       throw new RangeError(`A labeling has ${own.length} labels for ${n} rows.`);
-    let k = 0;
-    for (const c of own) k = Math.max(k, c + 1);
+    const k = labelCount(own, n);
     const start = new Int32Array(k + 1);
     for (const c of own) start[c + 1]! += 1;
-    let used = 0;
-    for (let c = 0; c < k; c++) {
-      if (start[c + 1]! > 0) used += 1;
-      start[c + 1]! += start[c]!;
-    }
-    if (used < 2 || used > n - 1) {
-      throw new RangeError(
-        `Cluster metrics need 2 <= clusters <= rows - 1, got ${used} clusters for ${n} rows.`,
-      );
-    }
+    for (let c = 0; c < k; c++) start[c + 1]! += start[c]!;
     const next = start.slice(0, k);
     const order = new Int32Array(n);
     for (let i = 0; i < n; i++) order[next[own[i]!]!++] = i;
