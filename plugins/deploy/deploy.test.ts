@@ -7,7 +7,7 @@ import {runPlugin} from '../../test/ml/run-plugin.js';
 import {makeBundle} from '../../test/remote/registry-suite.js';
 import deploy from './index.js';
 import type {DeployReport} from './run-deploy.js';
-import {testTmp} from '../../test/remote/temp-dirs.js';
+import {testTmp} from '../../test/support/temp-dirs.js';
 
 async function deployOnce(
   root: string,

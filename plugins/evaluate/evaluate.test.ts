@@ -1,5 +1,4 @@
 import {mkdtempSync, readdirSync, readFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {Ajv} from 'ajv';
 import {compile, type TopLevelSpec} from 'vega-lite';
@@ -16,6 +15,7 @@ import train from '../train/index.js';
 import {withTrainDefaults} from '../train/params.js';
 import evaluatePlugin from './index.js';
 import {evaluate} from './compute-metrics.js';
+import {testTmp} from '../../test/support/temp-dirs.js';
 
 interface Run {
   dir: string;
@@ -34,7 +34,7 @@ async function trainAndEvaluate(
   k: number | 'auto',
   threads: number,
 ): Promise<Run> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'evaluate-'));
+  const dir = mkdtempSync(path.join(testTmp(), 'evaluate-'));
   const outs = ['model.json', 'segments.parquet', 'recommendations.parquet'].map((p) =>
     path.join(dir, p),
   );
@@ -76,7 +76,7 @@ describe('evaluate plugin', () => {
   let run: Run;
 
   beforeAll(async () => {
-    tables = await writeSyntheticFeatures(mkdtempSync(path.join(tmpdir(), 'features-')));
+    tables = await writeSyntheticFeatures(mkdtempSync(path.join(testTmp(), 'features-')));
     run = await trainAndEvaluate(tables, 'auto', 1);
   });
 

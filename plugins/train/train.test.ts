@@ -1,5 +1,4 @@
 import {mkdtempSync, readFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {DuckDBInstance} from '@duckdb/node-api';
 import {beforeAll, describe, expect, it} from 'vitest';
@@ -9,6 +8,7 @@ import {runPlugin} from '../../test/ml/run-plugin.js';
 import {writeSyntheticFeatures} from '../../test/ml/synthetic-features.js';
 import train from './index.js';
 import {withTrainDefaults, type TrainParams} from './params.js';
+import {testTmp} from '../../test/support/temp-dirs.js';
 
 const OUT_NAMES = ['models/model.json', 'segments.parquet', 'recommendations.parquet'];
 
@@ -17,7 +17,7 @@ async function trainInto(
   params: Partial<TrainParams>,
   threads: number,
 ): Promise<{dir: string; outs: string[]}> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'train-'));
+  const dir = mkdtempSync(path.join(testTmp(), 'train-'));
   const outs = OUT_NAMES.map((p) => path.join(dir, p));
   await runPlugin(train, {
     params: withTrainDefaults(params),
@@ -46,7 +46,7 @@ describe('train plugin', () => {
   let model: SegmentationModel;
 
   beforeAll(async () => {
-    tables = await writeSyntheticFeatures(mkdtempSync(path.join(tmpdir(), 'features-')));
+    tables = await writeSyntheticFeatures(mkdtempSync(path.join(testTmp(), 'features-')));
     first = await trainInto(tables, {}, 1);
     model = parseModel(readFileSync(first.outs[0] as string, 'utf8'));
   });
@@ -196,7 +196,7 @@ describe('train plugin', () => {
   });
 
   it('says which columns are missing from a feature table', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'bad-'));
+    const dir = mkdtempSync(path.join(testTmp(), 'bad-'));
     const broken = path.join(dir, 'customers.parquet');
     await query(
       `COPY (SELECT * EXCLUDE (Hour) FROM '${tables.customers}') TO '${broken}' (FORMAT parquet)`,

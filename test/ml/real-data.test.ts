@@ -1,6 +1,5 @@
 import {execFileSync} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {DuckDBInstance} from '@duckdb/node-api';
 import {beforeAll, describe, expect, it} from 'vitest';
@@ -11,6 +10,7 @@ import train from '../../plugins/train/index.js';
 import {withTrainDefaults} from '../../plugins/train/params.js';
 import {REAL_CSV, writeReferenceFeatures, type FeatureTables} from './reference-features.js';
 import {runPlugin} from './run-plugin.js';
+import {testTmp} from '../support/temp-dirs.js';
 
 const hasData = existsSync(REAL_CSV);
 const hasSklearn = existsSync('/usr/bin/python3');
@@ -29,7 +29,7 @@ interface SegmentRow {
 }
 
 describe.skipIf(!hasData)('train on the real Online Retail data', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ml-real-'));
+  const dir = mkdtempSync(path.join(testTmp(), 'ml-real-'));
   let tables: FeatureTables;
   let model: SegmentationModel;
   let segments: SegmentRow[];

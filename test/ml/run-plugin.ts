@@ -1,9 +1,9 @@
-import {mkdtempSync} from 'node:fs';
+import {mkdtempSync, rmSync} from 'node:fs';
 import {mkdir} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
 import path from 'node:path';
 import type {PluginDefinition} from '../../runner/src/plugin-api/index.js';
 import {createStageContext} from '../../runner/src/execution/stage-context.js';
+import {testTmp} from '../support/temp-dirs.js';
 
 /** Runs a plugin the way a worker does (a real ctx with DuckDB), outside the runner. */
 export async function runPlugin<P>(
@@ -20,6 +20,7 @@ export async function runPlugin<P>(
 ): Promise<void> {
   const all = [...(options.outs ?? []), ...(options.metrics ?? []), ...(options.plots ?? [])];
   for (const p of all) await mkdir(path.dirname(p), {recursive: true});
+  const scratch = mkdtempSync(path.join(testTmp(), `${plugin.name}-`));
   const ctx = createStageContext({
     stage: plugin.name,
     params: options.params,
@@ -28,7 +29,7 @@ export async function runPlugin<P>(
     outs: options.outs ?? [],
     metrics: options.metrics ?? [],
     plots: options.plots ?? [],
-    tmpdir: mkdtempSync(path.join(tmpdir(), `${plugin.name}-`)),
+    tmpdir: scratch,
     threads: options.threads ?? 1,
     signal: new AbortController().signal,
   });
@@ -36,5 +37,6 @@ export async function runPlugin<P>(
     await plugin.run(ctx);
   } finally {
     await ctx.close();
+    rmSync(scratch, {recursive: true, force: true});
   }
 }

@@ -9,7 +9,7 @@ import {
   startEmulator,
   type RunningEmulator,
 } from './emulator.js';
-import {testTmp} from './temp-dirs.js';
+import {testTmp} from '../support/temp-dirs.js';
 
 if (!emulatorInstalled) console.warn(EMULATOR_SKIP_MESSAGE);
 

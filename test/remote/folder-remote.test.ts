@@ -4,7 +4,7 @@ import {describe} from 'vitest';
 import {openRemote} from '../../runner/src/remote/open-remote.js';
 import {defineRegistrySuite} from './registry-suite.js';
 import {defineRemoteSuite} from './remote-suite.js';
-import {testTmp} from './temp-dirs.js';
+import {testTmp} from '../support/temp-dirs.js';
 
 describe('folder remote', () => {
   defineRemoteSuite(() => openRemote(mkdtempSync(join(testTmp(), 'folder-remote-')), '/'));

@@ -8,7 +8,7 @@ import {localObjectPath} from '../../runner/src/remote/cache-keys.js';
 import {runGc} from '../../runner/src/remote/gc.js';
 import {openRemote} from '../../runner/src/remote/open-remote.js';
 import {makeProject} from './project-fixture.js';
-import {testTmp} from './temp-dirs.js';
+import {testTmp} from '../support/temp-dirs.js';
 
 const git = (cwd: string, ...args: string[]): string =>
   execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {

@@ -11,7 +11,7 @@ import {
   type LockPath,
   type LockStage,
 } from '../../runner/src/lock/lock-file.js';
-import {testTmp} from './temp-dirs.js';
+import {testTmp} from '../support/temp-dirs.js';
 
 /** A project whose outs are in its local cache, with a lock and a run record per stage. */
 export interface FixtureProject {

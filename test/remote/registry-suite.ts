@@ -11,7 +11,7 @@ import {
   type BundlePaths,
 } from '../../runner/src/registry/index.js';
 import type {RemoteStore} from '../../runner/src/remote/remote-store.js';
-import {testTmp} from './temp-dirs.js';
+import {testTmp} from '../support/temp-dirs.js';
 
 /** A bundle whose model.json differs by `seed` and whose metrics.json has the given silhouette. */
 export async function makeBundle(seed: string, silhouette: number): Promise<BundlePaths> {

@@ -9,7 +9,7 @@ import {
   selectRemote,
   setDefaultRemote,
 } from '../../runner/src/remote/remote-config.js';
-import {testTmp} from './temp-dirs.js';
+import {testTmp} from '../support/temp-dirs.js';
 
 const PIPELINE = `# yaml-language-server: $schema=./schemas/pipeline.schema.json
 remotes: { local: { url: .runner/remote } }   # a git-ignored folder

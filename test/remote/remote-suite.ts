@@ -18,7 +18,7 @@ import {
   runStatusCloud,
 } from '../../runner/src/remote/transfer-commands.js';
 import {bytesFor, fingerprintOf, makeProject, type FixtureProject} from './project-fixture.js';
-import {testTmp} from './temp-dirs.js';
+import {testTmp} from '../support/temp-dirs.js';
 
 /** Every file under a folder, relative, sorted (to show that no temp file was left behind). */
 export async function filesUnder(dir: string): Promise<string[]> {

@@ -6,11 +6,11 @@ import {afterAll} from 'vitest';
 let root: string | undefined;
 
 /**
- * A folder for this test file's temp files (projects, clones, folder remotes), removed after the
+ * A folder for this test file's temp files (projects, clones, remotes, stage scratch), removed after the
  * file's tests, so test runs do not pile up under /tmp.
  */
 export function testTmp(): string {
-  root ??= mkdtempSync(join(tmpdir(), 'remote-tests-'));
+  root ??= mkdtempSync(join(tmpdir(), 'runner-tests-'));
   return root;
 }
 
