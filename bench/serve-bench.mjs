@@ -126,6 +126,53 @@ const pcRow = (i) =>
 const pcObject = (i) => Object.fromEntries(pcRow(i).map((v, j) => [`PC${j + 1}`, v]));
 const body = (n, row) => JSON.stringify({instances: Array.from({length: n}, (_, i) => row(i))});
 
+// A lower bound for any fastify server taking these requests: parse the JSON body (fastify's
+// default parser), read one field per instance, answer a fixed 100-prediction body; no checks, no
+// scoring, no log, no metrics. Run as 1 and as 2 processes (node:cluster) on the same port.
+const FLOOR_SERVER = `
+import cluster from 'node:cluster';
+import Fastify from 'fastify';
+const [processes, port] = process.argv.slice(2).map(Number);
+if (cluster.isPrimary && processes > 1) {
+  for (let i = 0; i < processes; i++) cluster.fork();
+} else {
+  const answer = JSON.stringify({predictions: Array.from({length: 100}, (_, i) => (
+    {cluster: i % 3, name: 'recent high spenders', distance: 1.2345678901234567, is_outlier: null}))});
+  const app = Fastify({bodyLimit: 10 * 1024 * 1024});
+  app.post('/predict', async (request, reply) => {
+    let sum = 0;
+    for (const instance of request.body.instances) sum += instance.PC1;
+    return reply.type('application/json').send(sum === sum ? answer : '{}');
+  });
+  await app.listen({port, host: '127.0.0.1'});
+}
+`;
+
+async function startFloor(processes) {
+  const dir = mkdtempSync(path.join(repo, 'node_modules', '.cache', 'serve-floor-'));
+  const script = path.join(dir, 'floor-server.mjs');
+  writeFileSync(script, FLOOR_SERVER);
+  const port = 20000 + Math.floor(Math.random() * 2000);
+  const proc = spawn(process.execPath, [script, String(processes), String(port)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push({proc, cleanup: () => rmSync(dir, {recursive: true, force: true})});
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    const up = await fetch(`${url}/predict`, {
+      method: 'POST',
+      headers: {'content-type': 'application/json'},
+      body: '{"instances":[]}',
+    }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return {proc, url};
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the floor server did not start in 10 s');
+}
+
 async function load(url, requestBody, duration, connections = CONNECTIONS) {
   const result = await autocannon({
     url: `${url}/predict`,
@@ -204,6 +251,19 @@ try {
     const flaskRps = results[`flask pc ${n}`].rps;
     console.log(
       `${n} instance(s): ours/flask requests/s = ${(results[`ours raw ${n}`].rps / flaskRps).toFixed(1)}x (raw features: forest + scaling + PCA + k-means), ${(results[`ours pc ${n}`].rps / flaskRps).toFixed(1)}x (PCA instances, the same work as flask)`,
+    );
+  }
+
+  // How far any server can go here: the floor server above, on one core and on both.
+  const flask100 = results['flask pc 100'].rps;
+  console.log('\nfloor (fastify that only parses the body; no checks, scoring, log or metrics):');
+  for (const processes of [1, 2]) {
+    const floor = await startFloor(processes);
+    await load(floor.url, body(100, pcObject), 2);
+    const r = await load(floor.url, body(100, pcObject), seconds);
+    floor.proc.kill('SIGTERM');
+    console.log(
+      `${row(`floor, ${processes} process(es), 100 PCA instances`, r)}   ${(r.rps / flask100).toFixed(1)}x flask`,
     );
   }
 
