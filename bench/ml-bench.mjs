@@ -3,7 +3,7 @@
 // nothing. Needs `npm run build` first, the real CSV in ../shared/data, and Debian's python3-sklearn.
 //   node bench/ml-bench.mjs [rounds=3]
 import {execFileSync} from 'node:child_process';
-import {existsSync, mkdirSync, mkdtempSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
@@ -109,3 +109,4 @@ console.log(
   `results: outliers ${o.outliers} vs ${p.outliers}; components ${o.components} vs ${p.components}; ` +
     `sizes ${o.sizes.join('/')} vs ${p.sizes.join('/')}; silhouette ${o.silhouette.toFixed(4)} vs ${p.silhouette.toFixed(4)}`,
 );
+rmSync(work, {recursive: true, force: true});

@@ -2,7 +2,7 @@
 // Child process of bench/ml-bench.mjs: our train + evaluate plugins, from process start to the
 // metrics written. Usage: node bench/ml-bench.ours.mjs FEATURE_DIR OUT_DIR
 const t0 = performance.now();
-const {mkdirSync, mkdtempSync} = await import('node:fs');
+const {mkdirSync, mkdtempSync, rmSync} = await import('node:fs');
 const {tmpdir} = await import('node:os');
 const path = await import('node:path');
 const dist = new URL('../dist/', import.meta.url);
@@ -18,6 +18,7 @@ const [features, out] = process.argv.slice(2);
 const phases = {imports};
 
 async function run(plugin, options) {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'ml-bench-'));
   const ctx = createStageContext({
     stage: plugin.name,
     root: out,
@@ -26,7 +27,7 @@ async function run(plugin, options) {
     plots: [],
     threads: 2,
     signal: new AbortController().signal,
-    tmpdir: mkdtempSync(path.join(tmpdir(), 'ml-bench-')),
+    tmpdir: scratch,
     onLog: (level, message) =>
       process.stderr.write(
         `${((performance.now() - t0) / 1000).toFixed(3)} s ${plugin.name}: ${message}\n`,
@@ -37,6 +38,7 @@ async function run(plugin, options) {
     await plugin.run(ctx);
   } finally {
     await ctx.close();
+    rmSync(scratch, {recursive: true, force: true});
   }
 }
 
