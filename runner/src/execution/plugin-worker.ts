@@ -6,6 +6,7 @@ import {pathToFileURL} from 'node:url';
 import {isPluginDefinition, type PluginDefinition} from '../plugin-api/define-plugin.js';
 import type {FromWorker, ToWorker} from './plugin-messages.js';
 import {createStageContext} from './stage-context.js';
+import {duckDbModule} from '../util/duckdb-module.js';
 
 const send = (message: FromWorker): void => {
   process.send?.(message);
@@ -70,7 +71,11 @@ async function preload(modulePaths: readonly string[]): Promise<void> {
     // A module that fails to load reports it when a task runs it.
     await importModule(modulePath).catch(() => undefined);
   }
-  await import('@duckdb/node-api').catch(() => undefined);
+  try {
+    duckDbModule();
+  } catch {
+    // A stage that needs DuckDB reports it when it opens it.
+  }
 }
 
 function describe(error: unknown): string {

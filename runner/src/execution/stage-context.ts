@@ -1,5 +1,6 @@
 import type {DuckDBConnection, DuckDBInstance} from '@duckdb/node-api';
 import type {StageContext, StageLogger, StageProgress} from '../plugin-api/context.js';
+import {duckDbModule} from '../util/duckdb-module.js';
 
 export interface StageContextOptions<P> {
   readonly stage: string;
@@ -65,7 +66,7 @@ export function createStageContext<P>(options: StageContextOptions<P>): OwnedSta
   const duckdb = (): Promise<DuckDBConnection> => {
     connection ??= (async () => {
       // Loaded lazily: most stages, and every no-op run, never pay for the native module.
-      const {DuckDBInstance} = await import('@duckdb/node-api');
+      const {DuckDBInstance} = duckDbModule();
       instance = await DuckDBInstance.create(':memory:', {
         threads: String(Math.max(1, options.threads)),
         temp_directory: options.tmpdir,

@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto';
 import {readFile} from 'node:fs/promises';
-import {DuckDBInstance} from '@duckdb/node-api';
+import {duckDbModule} from '../../util/duckdb-module.js';
 
 /** One recommended product; every column of the table except CustomerID, as stored. */
 export type RecommendationRow = Readonly<Record<string, string | number | boolean | null>>;
@@ -23,7 +23,7 @@ export interface RecommendationTable {
  */
 export async function readRecommendations(path: string): Promise<RecommendationTable> {
   const reader = path.endsWith('.json') ? 'read_json_auto' : 'read_parquet';
-  const instance = await DuckDBInstance.create(':memory:', {threads: '1'});
+  const instance = await duckDbModule().DuckDBInstance.create(':memory:', {threads: '1'});
   try {
     const connection = await instance.connect();
     try {
