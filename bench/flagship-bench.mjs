@@ -147,7 +147,8 @@ async function runOurs(i) {
 // The least any cold run from this CSV must do: start node, load DuckDB and read the CSV into
 // memory with its schema given (no sniffing, nothing written, no cleaning or modelling).
 const FLOOR_SCRIPT = `
-const {DuckDBInstance} = await import('@duckdb/node-api');
+const {createRequire} = await import('node:module');
+const {DuckDBInstance} = createRequire(process.cwd() + '/')('@duckdb/node-api');
 const db = await (await DuckDBInstance.create(':memory:', {threads: '2'})).connect();
 await db.run(\`CREATE TABLE t AS SELECT * FROM read_csv('${CSV}', header = true, auto_detect = false,
   columns = {'InvoiceNo': 'VARCHAR', 'StockCode': 'VARCHAR', 'Description': 'VARCHAR',
