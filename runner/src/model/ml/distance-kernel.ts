@@ -27,6 +27,78 @@ export function distanceKernel(d: number): DistanceKernel {
   return kernel;
 }
 
+/**
+ * For row `aOff` of `a`, the nearest of the first `k` rows of `b` (the lower index on ties): its
+ * index is returned, its squared distance and the second smallest go to out[0] and out[1].
+ */
+export type NearestRowsKernel = (
+  a: Float64Array,
+  aOff: number,
+  b: Float64Array,
+  k: number,
+  out: Float64Array,
+) => number;
+
+const nearestKernels = new Map<number, NearestRowsKernel>();
+
+/**
+ * k-means' assignment scan for exactly `d` columns: the row's values stay in locals while every
+ * centre is compared, so each distance costs d loads instead of 2d and no call. Every sum adds
+ * its columns in order and takes a - b, as {@link distanceKernel} does: the same bits.
+ */
+export function nearestRowsKernel(d: number): NearestRowsKernel {
+  if (!Number.isInteger(d) || d < 0)
+    throw new RangeError(`columns must be an integer >= 0, got ${d}`);
+  let kernel = nearestKernels.get(d);
+  if (!kernel) {
+    let body = '';
+    for (let j = 0; j < d; j++) body += `const a${j} = a[aOff + ${j}];\n`;
+    body += 'let best = 0;\nlet bestDist = Infinity;\nlet second = Infinity;\n';
+    body += `for (let c = 0, bOff = 0; c < k; c++, bOff += ${d}) {\n`;
+    body += 'let s = 0;\nlet e = 0;\n';
+    for (let j = 0; j < d; j++) body += `e = a${j} - b[bOff + ${j}];\ns += e * e;\n`;
+    body += 'if (s < bestDist) {\nsecond = bestDist;\nbestDist = s;\nbest = c;\n}';
+    body += ' else if (s < second) {\nsecond = s;\n}\n}\n';
+    body += 'out[0] = bestDist;\nout[1] = second;\nreturn best;\n';
+    kernel = new Function('a', 'aOff', 'b', 'k', 'out', body) as NearestRowsKernel;
+    nearestKernels.set(d, kernel);
+  }
+  return kernel;
+}
+
+/** Squared distances of every row of `data` (n rows) to b[bOff..bOff+d), into out[i]. */
+export type DistancesToKernel = (
+  data: Float64Array,
+  n: number,
+  b: Float64Array,
+  bOff: number,
+  out: Float64Array,
+) => void;
+
+const distancesToKernels = new Map<number, DistancesToKernel>();
+
+/**
+ * k-means++'s pass over all rows for one candidate centre, for exactly `d` columns: the centre's
+ * values stay in locals. Row minus centre, columns in order, as {@link distanceKernel}: the
+ * same bits.
+ */
+export function distancesToKernel(d: number): DistancesToKernel {
+  if (!Number.isInteger(d) || d < 0)
+    throw new RangeError(`columns must be an integer >= 0, got ${d}`);
+  let kernel = distancesToKernels.get(d);
+  if (!kernel) {
+    let body = '';
+    for (let j = 0; j < d; j++) body += `const b${j} = b[bOff + ${j}];\n`;
+    body += `for (let i = 0, aOff = 0; i < n; i++, aOff += ${d}) {\n`;
+    body += 'let s = 0;\nlet e = 0;\n';
+    for (let j = 0; j < d; j++) body += `e = data[aOff + ${j}] - b${j};\ns += e * e;\n`;
+    body += 'out[i] = s;\n}\n';
+    kernel = new Function('data', 'n', 'b', 'bOff', 'out', body) as DistancesToKernel;
+    distancesToKernels.set(d, kernel);
+  }
+  return kernel;
+}
+
 /** Distances (not squared) of the four rows from i0 to every row j, into dist[b * n + j]. */
 export type BlockDistanceKernel = (
   data: Float64Array,

@@ -1,5 +1,10 @@
 import {nearestCentroid, squaredDistance} from '../kernels.js';
-import {distanceKernel, type DistanceKernel} from './distance-kernel.js';
+import {
+  distanceKernel,
+  distancesToKernel,
+  nearestRowsKernel,
+  type NearestRowsKernel,
+} from './distance-kernel.js';
 import {columnVariances, type Matrix} from './matrix.js';
 import {Random} from './random.js';
 
@@ -72,16 +77,14 @@ export function bestOfRuns(runs: readonly KMeansFit[]): KMeansFit {
 export function kMeansPlusPlus(x: Matrix, k: number, rng: Random): Float64Array {
   const {rows: n, cols: d, data} = x;
   const centers = new Float64Array(k * d);
-  const distance = distanceKernel(d);
+  const distancesTo = distancesToKernel(d);
   const trials = 2 + Math.floor(Math.log(k));
   const first = rng.int(n);
   centers.set(data.subarray(first * d, first * d + d), 0);
   let closest = new Float64Array(n);
+  distancesTo(data, n, centers, 0, closest);
   let potential = 0;
-  for (let i = 0; i < n; i++) {
-    closest[i] = distance(data, i * d, centers, 0);
-    potential += closest[i] as number;
-  }
+  for (let i = 0; i < n; i++) potential += closest[i] as number;
   const cumulative = new Float64Array(n);
   let candidate = new Float64Array(n);
   let bestCandidate = new Float64Array(n);
@@ -95,9 +98,10 @@ export function kMeansPlusPlus(x: Matrix, k: number, rng: Random): Float64Array 
     let bestId = -1;
     for (let t = 0; t < trials; t++) {
       const id = Math.min(searchLeft(cumulative, rng.float() * potential), n - 1);
+      distancesTo(data, n, data, id * d, candidate);
       let pot = 0;
       for (let i = 0; i < n; i++) {
-        const dist = Math.min(closest[i] as number, distance(data, i * d, data, id * d));
+        const dist = Math.min(closest[i] as number, candidate[i] as number);
         candidate[i] = dist;
         pot += dist;
       }
@@ -146,15 +150,16 @@ function lloyd(x: Matrix, initial: Float64Array, maxIter: number, tol: number): 
   const lower = new Float64Array(n);
   const half = new Float64Array(k);
   const moved = new Float64Array(k);
-  const dist = new Float64Array(1);
+  const dist = new Float64Array(2);
   const distance = distanceKernel(d);
+  const nearest = nearestRowsKernel(d);
   let iterations = 0;
   for (let it = 0; it < maxIter; it++) {
     iterations = it + 1;
     let changed = false;
     if (it === 0) {
       for (let i = 0; i < n; i++) {
-        scan(data, i, d, centers, k, labels, upper, lower, distance);
+        scan(data, i, d, centers, k, labels, upper, lower, nearest, dist);
         const base = (labels[i] as number) * d;
         counts[labels[i] as number]! += 1;
         for (let j = 0; j < d; j++) sums[base + j]! += data[i * d + j] as number;
@@ -176,7 +181,7 @@ function lloyd(x: Matrix, initial: Float64Array, maxIter: number, tol: number): 
         if ((upper[i] as number) <= m) continue;
         upper[i] = Math.sqrt(distance(data, i * d, centers, a * d));
         if ((upper[i] as number) <= m) continue;
-        if (scan(data, i, d, centers, k, labels, upper, lower, distance)) {
+        if (scan(data, i, d, centers, k, labels, upper, lower, nearest, dist)) {
           changed = true;
           moveRow(data, i, d, a, labels[i] as number, sums, counts);
         }
@@ -255,8 +260,8 @@ function moveRow(
 
 /**
  * Scans every centre for row i: nearest (lower index on ties) and second nearest distances, as
- * bounds. A plain function over typed arrays (no closure) so the engine can inline the loop; the
- * distance is summed in the same order as `squaredDistance`. Returns whether the label changed.
+ * bounds. The distances are summed in the same order as `squaredDistance`. Returns whether the
+ * label changed.
  */
 function scan(
   data: Float64Array,
@@ -267,24 +272,12 @@ function scan(
   labels: Int32Array,
   upper: Float64Array,
   lower: Float64Array,
-  distance: DistanceKernel,
+  nearest: NearestRowsKernel,
+  pair: Float64Array,
 ): boolean {
-  const iBase = i * d;
-  let best = 0;
-  let bestDist = Infinity;
-  let second = Infinity;
-  for (let c = 0; c < k; c++) {
-    const v = distance(data, iBase, centers, c * d);
-    if (v < bestDist) {
-      second = bestDist;
-      bestDist = v;
-      best = c;
-    } else if (v < second) {
-      second = v;
-    }
-  }
-  upper[i] = Math.sqrt(bestDist);
-  lower[i] = Math.sqrt(second);
+  const best = nearest(data, i * d, centers, k, pair);
+  upper[i] = Math.sqrt(pair[0] as number);
+  lower[i] = Math.sqrt(pair[1] as number);
   const changed = labels[i] !== best;
   labels[i] = best;
   return changed;
