@@ -67,7 +67,11 @@ export async function writeRecommendations(
       FROM rows GROUP BY cluster, StockCode, Description
       QUALIFY product_rank <= ${topProducts}
     ),
-    bought AS (SELECT DISTINCT CustomerID, StockCode FROM ${clean}),
+    -- Only the top products can be excluded: the other pairs need not be collected.
+    bought AS (
+      SELECT DISTINCT CustomerID, StockCode FROM ${clean}
+      WHERE StockCode IN (SELECT StockCode FROM top)
+    ),
     candidates AS (
       SELECT s.cluster, s.CustomerID, t.product_rank, t.StockCode, t.Description, t.cluster_quantity
       FROM segments s JOIN top t ON t.cluster = s.cluster
