@@ -146,6 +146,17 @@ describe('clean', () => {
     expect(rows[3]?.['Description']).toBe('next day carriage');
   });
 
+  it('drops a StockCode with fewer than two digits, wherever the digits are', async () => {
+    const codes = ['1', 'A1', 'C2Z', 'A1B2', '12', 'X1\n2', 'ÀB٣٤', ''];
+    await writeTransactions(
+      join(dir, 'raw.parquet'),
+      codes.map((code, i) => ({InvoiceNo: String(540000 + i), StockCode: code})),
+    );
+    const {rows} = await runClean();
+    // Digits are 0-9 only: Arabic-Indic digits do not count.
+    expect(rows.map((r) => r['StockCode'])).toEqual(['A1B2', '12', 'X1\n2']);
+  });
+
   it('takes the duplicate key and the service descriptions from params', async () => {
     const {rows, report} = await runClean({
       duplicateKey: ['InvoiceNo', 'StockCode', 'UnitPrice'],

