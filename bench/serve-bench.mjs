@@ -105,18 +105,24 @@ async function startFlask() {
   );
   children.push({proc, cleanup: () => undefined});
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    if (proc.exitCode !== null) throw new Error(`flask exited with ${proc.exitCode}`);
+  await waitUntilAnswering('flask', proc, () => fetch(`${url}/health`), 20);
+  return {proc, url};
+}
+
+/** Polls `request` every 100 ms until it answers 2xx; fails if `proc` exits or `seconds` pass. */
+async function waitUntilAnswering(name, proc, request, seconds) {
+  for (let i = 0; i < seconds * 10; i++) {
+    if (proc.exitCode !== null) throw new Error(`${name} exited with ${proc.exitCode}`);
     if (
-      await fetch(`${url}/health`).then(
+      await request().then(
         (r) => r.ok,
         () => false,
       )
     )
-      return {proc, url};
+      return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error('flask did not start in 20 s');
+  throw new Error(`${name} did not start in ${seconds} s`);
 }
 
 // Instances: cluster profiles (raw) and points near the centroids (PCA space), cycled.
@@ -127,8 +133,8 @@ const pcObject = (i) => Object.fromEntries(pcRow(i).map((v, j) => [`PC${j + 1}`,
 const body = (n, row) => JSON.stringify({instances: Array.from({length: n}, (_, i) => row(i))});
 
 // A lower bound for any fastify server taking these requests: parse the JSON body (fastify's
-// default parser), read one field per instance, answer a fixed 100-prediction body; no checks, no
-// scoring, no log, no metrics. Run as 1 and as 2 processes (node:cluster) on the same port.
+// default parser), check that every instance has a PC1, answer a fixed 100-prediction body; no
+// schema, no scoring, no log, no metrics. Run as 1 and as 2 processes (node:cluster) on the same port.
 const FLOOR_SERVER = `
 import cluster from 'node:cluster';
 import Fastify from 'fastify';
@@ -140,9 +146,8 @@ if (cluster.isPrimary && processes > 1) {
     {cluster: i % 3, name: 'recent high spenders', distance: 1.2345678901234567, is_outlier: null}))});
   const app = Fastify({bodyLimit: 10 * 1024 * 1024});
   app.post('/predict', async (request, reply) => {
-    let sum = 0;
-    for (const instance of request.body.instances) sum += instance.PC1;
-    return reply.type('application/json').send(sum === sum ? answer : '{}');
+    const ok = request.body.instances.every((instance) => typeof instance.PC1 === 'number');
+    return reply.code(ok ? 200 : 400).type('application/json').send(answer);
   });
   await app.listen({port, host: '127.0.0.1'});
 }
@@ -158,19 +163,14 @@ async function startFloor(processes) {
   });
   children.push({proc, cleanup: () => rmSync(dir, {recursive: true, force: true})});
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    const up = await fetch(`${url}/predict`, {
+  const probe = () =>
+    fetch(`${url}/predict`, {
       method: 'POST',
       headers: {'content-type': 'application/json'},
       body: '{"instances":[]}',
-    }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) return {proc, url};
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the floor server did not start in 10 s');
+    });
+  await waitUntilAnswering('the floor server', proc, probe, 10);
+  return {proc, url};
 }
 
 async function load(url, requestBody, duration, connections = CONNECTIONS) {
@@ -256,7 +256,9 @@ try {
 
   // How far any server can go here: the floor server above, on one core and on both.
   const flask100 = results['flask pc 100'].rps;
-  console.log('\nfloor (fastify that only parses the body; no checks, scoring, log or metrics):');
+  console.log(
+    '\nfloor (fastify that parses the body and checks each instance has a PC1; no schema, scoring, log or metrics):',
+  );
   for (const processes of [1, 2]) {
     const floor = await startFloor(processes);
     await load(floor.url, body(100, pcObject), 2);

@@ -150,6 +150,8 @@ function lloyd(x: Matrix, initial: Float64Array, maxIter: number, tol: number): 
   const lower = new Float64Array(n);
   const half = new Float64Array(k);
   const moved = new Float64Array(k);
+  // The nearest and second nearest squared distances of the last scan; [0] also takes the final
+  // labelling's distances.
   const dist = new Float64Array(2);
   const distance = distanceKernel(d);
   const nearest = nearestRowsKernel(d);
