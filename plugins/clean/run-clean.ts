@@ -29,7 +29,7 @@ const KEPT = KEEP4 | KEEP5 | KEEP6;
  *
  * Nothing wide is materialised: one aggregate keeps, per duplicate key, the first row's number and
  * its step 4-6 verdicts, packed as `row * 8 + flags` so a single `min` picks both. The report's
- * counts come from that small table, and the output is the source rows joined back to it (a
+ * counts come from that small table, and the output is the source rows whose numbers it keeps (a
  * temporary table of all columns cost more than the rest of the stage).
  */
 export async function runClean(ctx: StageContext<CleanParams>): Promise<void> {
@@ -45,10 +45,10 @@ export async function runClean(ctx: StageContext<CleanParams>): Promise<void> {
   const db = await stageDuckDb(ctx);
   const source = `read_parquet(${sqlString(input)}, file_row_number = true)`;
   const step1 = p.dropMissing ? 'CustomerID IS NOT NULL AND Description IS NOT NULL' : 'true';
-  // Two digits anywhere, tested by a match rather than by deleting the other characters and
-  // counting (27 vs 44 ms on the real rows); (?s) lets a line break sit between the digits.
+  // Two digits anywhere: a GLOB, twice as fast as the equivalent regular expression, and its `*`
+  // spans line breaks too.
   const serviceCode = p.dropServiceCodes
-    ? `coalesce(regexp_matches(StockCode, '(?s)[0-9].*[0-9]'), false)`
+    ? `coalesce(StockCode GLOB '*[0-9]*[0-9]*', false)`
     : 'true';
   const descriptions = p.serviceDescriptions.map(sqlString).join(', ');
   const serviceDescription =
@@ -91,15 +91,23 @@ export async function runClean(ctx: StageContext<CleanParams>): Promise<void> {
       `CASE WHEN starts_with(InvoiceNo, 'C') THEN 'Cancelled' ELSE 'Completed' END AS Transaction_Status`,
     );
   }
-  const kept = p.dropDuplicates
-    ? `file_row_number IN (SELECT f >> 3 FROM firsts WHERE f & ${KEPT} = ${KEPT})`
-    : `${flags} = ${KEPT}`;
+  let kept = `${flags} = ${KEPT}`;
+  if (p.dropDuplicates) {
+    // The kept rows as a bitmap over row numbers, tested per row: a join back to `firsts` cost
+    // more than the bitmap's build and lookups.
+    await db.run(
+      `SET VARIABLE clean_kept = (SELECT bitstring_agg(f >> 3, 0, ${Math.max(n('rows_in') - 1, 0)})
+       FROM firsts WHERE f & ${KEPT} = ${KEPT})`,
+    );
+    kept = `coalesce(get_bit(getvariable('clean_kept'), CAST(file_row_number AS INTEGER)) = 1, false)`;
+  }
   await copyToParquet(
     db,
     `SELECT ${columns.join(', ')} FROM ${source} WHERE ${step1} AND ${kept} ORDER BY file_row_number`,
     out,
   );
   await db.run('DROP TABLE firsts');
+  await db.run('RESET VARIABLE clean_kept');
   const [written] = await queryRows(
     db,
     `SELECT count(DISTINCT CustomerID) AS customers FROM read_parquet(${sqlString(out)})`,
