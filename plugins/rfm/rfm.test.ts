@@ -105,6 +105,13 @@ const ROWS: TxRow[] = [
   },
   // the latest date of the whole table belongs to someone else
   {CustomerID: 8, InvoiceNo: '81', InvoiceDate: '2011-12-09 00:01:00'},
+  // 9: a missing product code and a missing invoice number (possible with those steps of clean
+  // switched off) are not counted as a product or a transaction
+  {CustomerID: 9, InvoiceNo: '91', StockCode: null},
+  {CustomerID: 9, InvoiceNo: '91', StockCode: '30001'},
+  {CustomerID: 9, InvoiceNo: null, StockCode: '30001'},
+  // 10: nothing but missing codes and invoice numbers still makes a customer row
+  {CustomerID: 10, InvoiceNo: null, StockCode: null},
 ];
 
 describe('rfm', () => {
@@ -127,7 +134,7 @@ describe('rfm', () => {
   it('has CustomerID and the 12 columns, one row per customer, ordered by CustomerID', () => {
     expect(schema.map(([n]) => n)).toEqual(['CustomerID', ...RFM_COLUMNS]);
     expect(schema[0]).toEqual(['CustomerID', 'INTEGER']);
-    expect(ids).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(ids).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
   it('handles a single-row customer', () => {
@@ -180,6 +187,11 @@ describe('rfm', () => {
       // exact -7/30, correctly rounded (the float -0.7 / 3 is one ulp off)
       Average_Transaction_Value: -7 / 30,
     });
+  });
+
+  it('does not count a missing product code or invoice number', () => {
+    expect(get(9)).toMatchObject({Unique_Products_Purchased: 1, Total_Transactions: 1});
+    expect(get(10)).toMatchObject({Unique_Products_Purchased: 0, Total_Transactions: 0});
   });
 
   it('measures recency in calendar days from the latest date of the whole table', () => {

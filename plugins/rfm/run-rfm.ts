@@ -24,21 +24,30 @@ export const RFM_COLUMNS = [
 /**
  * SQL of the rfm table. Every aggregate is an integer (exact whatever the thread count) until the
  * final divisions; modes break ties towards the smallest value with an ordered `first`.
+ * The rows are read again by each part rather than materialised once (each part reads only its
+ * columns, which is cheaper than copying all of them), and the distinct counts are group-bys
+ * over (customer, invoice) and (customer, product) pairs rather than DISTINCT aggregates (the
+ * pairs keep NULLs so every customer has a row; `count(column)` skips them as DISTINCT did).
  */
 export function rfmSql(cleanedPath: string): string {
-  return `WITH t AS (${customerRowsSql(cleanedPath)}),
-  base AS (
+  return `WITH t AS NOT MATERIALIZED (${customerRowsSql(cleanedPath)}),
+  invoices AS (
+    SELECT CustomerID, count(InvoiceNo) AS tx,
+      count(InvoiceNo) FILTER (WHERE starts_with(InvoiceNo, 'C')) AS cancellations
+    FROM (SELECT DISTINCT CustomerID, InvoiceNo FROM t) GROUP BY CustomerID),
+  products AS (
+    SELECT CustomerID, count(StockCode) AS products
+    FROM (SELECT DISTINCT CustomerID, StockCode FROM t) GROUP BY CustomerID),
+  totals AS (
     SELECT CustomerID,
-      count(DISTINCT InvoiceNo) AS tx,
       sum(Quantity) AS quantity,
       sum(spend) AS spend,
-      count(DISTINCT StockCode) AS products,
       count(*) AS n,
       max(day) AS last_day,
       arg_max(day, rn) AS last_row_day,
-      arg_min(day, rn) AS first_row_day,
-      count(DISTINCT InvoiceNo) FILTER (WHERE starts_with(InvoiceNo, 'C')) AS cancellations
+      arg_min(day, rn) AS first_row_day
     FROM t GROUP BY CustomerID),
+  base AS (SELECT * FROM totals JOIN invoices USING (CustomerID) JOIN products USING (CustomerID)),
   dow AS (
     SELECT CustomerID, first(v ORDER BY c DESC, v) AS v FROM (
       SELECT CustomerID, isodow(InvoiceDate) - 1 AS v, count(*) AS c FROM t GROUP BY ALL)

@@ -57,8 +57,8 @@ export async function runStage<P>(
 
 /** A raw transaction as tests write it; omitted fields get harmless defaults. */
 export interface TxRow {
-  InvoiceNo?: string;
-  StockCode?: string;
+  InvoiceNo?: string | null;
+  StockCode?: string | null;
   Description?: string | null;
   Quantity?: number;
   InvoiceDate?: string;
@@ -73,8 +73,8 @@ export async function writeTransactions(path: string, rows: readonly TxRow[]): P
     v === null || v === undefined ? 'NULL' : `'${v.replaceAll("'", "''")}'`;
   const values = rows.map((r) =>
     [
-      lit(r.InvoiceNo ?? '536365'),
-      lit(r.StockCode ?? '85123A'),
+      lit(r.InvoiceNo === undefined ? '536365' : r.InvoiceNo),
+      lit(r.StockCode === undefined ? '85123A' : r.StockCode),
       lit(r.Description === undefined ? 'WHITE HANGING HEART T-LIGHT HOLDER' : r.Description),
       String(r.Quantity ?? 1),
       `TIMESTAMP ${lit(r.InvoiceDate ?? '2011-01-03 10:00:00')}`,
