@@ -157,6 +157,37 @@ describe('clean', () => {
     expect(rows.map((r) => r['StockCode'])).toEqual(['A1B2', '12', 'X1\n2']);
   });
 
+  it('judges steps 4-6 on the first of duplicates, not on a later copy', async () => {
+    await writeTransactions(join(dir, 'raw.parquet'), [
+      // same key; the first has no price, the copy has one: the first stays at step 2, goes at 6
+      {InvoiceNo: '550001', StockCode: '22111', UnitPrice: 0},
+      {InvoiceNo: '550001', StockCode: '22111', UnitPrice: 2},
+      // the other way round: the first is kept to the end, the copy never counts
+      {InvoiceNo: '550002', StockCode: '22112', UnitPrice: 3},
+      {InvoiceNo: '550002', StockCode: '22112', UnitPrice: 0},
+    ]);
+    const {rows, report} = await runClean();
+    expect(report.rows_after).toMatchObject({
+      '2_drop_duplicates': 2,
+      '5_drop_service_descriptions': 2,
+      '6_keep_positive_price': 1,
+    });
+    expect(rows.map((r) => [r['InvoiceNo'], r['UnitPrice']])).toEqual([['550002', 3]]);
+  });
+
+  it.each([
+    ['no rows at all', []],
+    ['no complete row', [{CustomerID: null}, {Description: null}]],
+  ] as const)('writes an empty table and a zero report for %s', async (_, input) => {
+    await writeTransactions(join(dir, 'raw.parquet'), input);
+    const {rows, report, schema} = await runClean();
+    expect(rows).toEqual([]);
+    expect(report).toMatchObject({rows_out: 0, customers: 0});
+    expect(report.rows_in).toBe(input.length);
+    expect(Object.values(report.rows_after)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(schema.map(([name]) => name)).toContain('Transaction_Status');
+  });
+
   it('takes the duplicate key and the service descriptions from params', async () => {
     const {rows, report} = await runClean({
       duplicateKey: ['InvoiceNo', 'StockCode', 'UnitPrice'],

@@ -22,6 +22,8 @@ const KEEP4 = 4;
 const KEEP5 = 2;
 const KEEP6 = 1;
 const KEPT = KEEP4 | KEEP5 | KEEP6;
+/** `get_bit` takes an INTEGER position: longer tables are joined back to their first rows instead. */
+const MAX_BITMAP_ROWS = 2 ** 31 - 1;
 
 /**
  * Runs the steps in SEMANTICS.md order. Row order is the download's file order throughout
@@ -94,7 +96,7 @@ export async function runClean(ctx: StageContext<CleanParams>): Promise<void> {
     );
   }
   let kept = `${flags} = ${KEPT}`;
-  if (p.dropDuplicates) {
+  if (p.dropDuplicates && n('rows_in') <= MAX_BITMAP_ROWS) {
     // The kept rows as a bitmap over row numbers, tested per row: a join back to `firsts` cost
     // more than the bitmap's build and lookups.
     await db.run(
@@ -102,6 +104,8 @@ export async function runClean(ctx: StageContext<CleanParams>): Promise<void> {
        FROM firsts WHERE f & ${KEPT} = ${KEPT})`,
     );
     kept = `coalesce(get_bit(getvariable('clean_kept'), CAST(file_row_number AS INTEGER)) = 1, false)`;
+  } else if (p.dropDuplicates) {
+    kept = `file_row_number IN (SELECT f >> 3 FROM firsts WHERE f & ${KEPT} = ${KEPT})`;
   }
   await copyToParquet(
     db,
@@ -109,7 +113,6 @@ export async function runClean(ctx: StageContext<CleanParams>): Promise<void> {
     out,
   );
   await db.run('DROP TABLE firsts');
-  await db.run('RESET VARIABLE clean_kept');
   const [written] = await queryRows(
     db,
     `SELECT count(DISTINCT CustomerID) AS customers FROM read_parquet(${sqlString(out)})`,
