@@ -132,7 +132,7 @@ if (existsSync(CSV)) {
     `  original clean+features:  ${ORIGINAL_S.toFixed(2)} s (SEMANTICS.md, an idle machine)`,
   );
   console.log(
-    `  ours clean+rfm+seasonality stages: wall ${s(featureMs)} (runs ${featureRuns.map(s).join(', ')}), cpu ${s(featureCpu)}, as the runner times a stage; closing their DuckDB instances after: ${s(closeMs)}`,
+    `  ours clean+rfm+seasonality stages: wall ${s(featureMs)} (runs ${featureRuns.map(s).join(', ')}), cpu ${s(featureCpu)}, as the runner times a stage; releasing their DuckDB after: ${s(closeMs)}`,
   );
   console.log(
     `  ratio original / ours:    whole process ${((ORIGINAL_S * 1000) / a.ms).toFixed(2)}x, same stages wall ${((ORIGINAL_S * 1000) / featureMs).toFixed(2)}x (best run ${((ORIGINAL_S * 1000) / Math.min(...featureRuns)).toFixed(2)}x, the closest to the original's idle machine), cpu ${((ORIGINAL_S * 1000) / featureCpu).toFixed(2)}x   (goal >= 5x)`,

@@ -44,7 +44,7 @@ async function stage(name, params, deps, outs, metrics = []) {
     signal: new AbortController().signal,
   });
   // A stage's time spans its run, as the runner times it: the worker reports the stage done when
-  // `run` settles and only then closes the stage's DuckDB instance (timed apart, in `closeTimes`).
+  // `run` settles and only then releases the stage's DuckDB (timed apart, in `closeTimes`).
   const t = performance.now();
   const cpu = process.cpuUsage();
   try {

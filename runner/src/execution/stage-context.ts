@@ -1,6 +1,6 @@
-import type {DuckDBConnection, DuckDBInstance} from '@duckdb/node-api';
+import type {DuckDBConnection} from '@duckdb/node-api';
 import type {StageContext, StageLogger, StageProgress} from '../plugin-api/context.js';
-import {duckDbModule} from '../util/duckdb-module.js';
+import {openStageDuckDb, type StageDuckDb} from './stage-duckdb.js';
 
 export interface StageContextOptions<P> {
   readonly stage: string;
@@ -29,7 +29,7 @@ export interface StageContextOptions<P> {
 }
 
 export interface OwnedStageContext<P> extends StageContext<P> {
-  /** Releases what the context created (the DuckDB instance); call after `run` settles. */
+  /** Releases what the context opened (its DuckDB); call after `run` settles. */
   close(): Promise<void>;
 }
 
@@ -61,23 +61,16 @@ export function createStageContext<P>(options: StageContextOptions<P>): OwnedSta
     },
   };
 
-  let instance: DuckDBInstance | undefined;
-  let connection: Promise<DuckDBConnection> | undefined;
-  const duckdb = (): Promise<DuckDBConnection> => {
-    connection ??= (async () => {
-      // Loaded lazily: most stages, and every no-op run, never pay for the native module.
-      const {DuckDBInstance} = duckDbModule();
-      instance = await DuckDBInstance.create(':memory:', {
-        threads: String(Math.max(1, options.threads)),
-        temp_directory: options.tmpdir,
-        // Without a limit each DuckDB takes 80% of RAM, and stages run side by side.
-        ...(options.memoryMb
-          ? {memory_limit: `${Math.max(256, Math.floor(options.memoryMb))}MB`}
-          : {}),
-      });
-      return instance.connect();
-    })();
-    return connection;
+  let lease: Promise<StageDuckDb> | undefined;
+  const duckdb = async (): Promise<DuckDBConnection> => {
+    // Opened lazily: most stages, and every no-op run, never pay for the native module.
+    lease ??= openStageDuckDb({
+      threads: options.threads,
+      tempDirectory: options.tmpdir,
+      // Without a limit each DuckDB takes 80% of RAM, and stages run side by side.
+      ...(options.memoryMb ? {memoryMb: options.memoryMb} : {}),
+    });
+    return (await lease).connection;
   };
 
   return {
@@ -95,13 +88,9 @@ export function createStageContext<P>(options: StageContextOptions<P>): OwnedSta
     progress,
     duckdb,
     async close() {
-      if (connection) {
-        const c = await connection.catch(() => undefined);
-        c?.closeSync();
-      }
-      instance?.closeSync();
-      connection = undefined;
-      instance = undefined;
+      const opened = await lease?.catch(() => undefined);
+      lease = undefined;
+      await opened?.release();
     },
   };
 }

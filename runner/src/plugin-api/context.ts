@@ -47,8 +47,9 @@ export interface StageContext<P> {
   /** How many threads this stage may use, so parallel stages do not oversubscribe the cores. */
   readonly threads: number;
   /**
-   * An in-memory DuckDB connection limited to `threads`, spilling to `tmpdir`. Created on first
-   * call and closed after `run`.
+   * An in-memory DuckDB connection limited to `threads`, spilling to `tmpdir`, with nothing of an
+   * earlier stage in it (its instance may be one an earlier stage used: see PLUGINS.md). Opened on
+   * first call and closed after `run`.
    */
   duckdb(): Promise<DuckDBConnection>;
 }
