@@ -147,29 +147,31 @@ function lease(instance: DuckDBInstance, connection: DuckDBConnection): StageDuc
 
 /** Empties the instance and tells whether it is now as a fresh one would be. */
 async function resetToFresh(instance: DuckDBInstance): Promise<boolean> {
-  let connection: DuckDBConnection | undefined;
-  try {
-    connection = await instance.connect();
+  const emptied = await onOwnConnection(instance, async (connection) => {
     for (const sql of RESET_SQL) await connection.run(sql);
-    connection.closeSync();
-    connection = undefined;
-    // Read on a new connection: `USE` above changed the search path of that one only.
-    const fresh = await freshState;
-    return fresh !== undefined && (await readState(instance)) === fresh;
-  } catch {
-    return false;
-  } finally {
-    connection?.closeSync();
-  }
+    return true;
+  });
+  // Read on a new connection: `USE` above changed the search path of that one only.
+  const fresh = await freshState;
+  return emptied === true && fresh !== undefined && (await readState(instance)) === fresh;
 }
 
 /** Undefined when it cannot be read: then no instance is handed on. */
-async function readState(instance: DuckDBInstance): Promise<string | undefined> {
+function readState(instance: DuckDBInstance): Promise<string | undefined> {
+  return onOwnConnection(instance, async (connection) =>
+    JSON.stringify((await connection.runAndReadAll(STATE_SQL)).getRowsJson()),
+  );
+}
+
+/** `body` on a connection of its own, closed after; undefined if anything fails. */
+async function onOwnConnection<T>(
+  instance: DuckDBInstance,
+  body: (connection: DuckDBConnection) => Promise<T>,
+): Promise<T | undefined> {
   let connection: DuckDBConnection | undefined;
   try {
     connection = await instance.connect();
-    const reader = await connection.runAndReadAll(STATE_SQL);
-    return JSON.stringify(reader.getRowsJson());
+    return await body(connection);
   } catch {
     return undefined;
   } finally {
